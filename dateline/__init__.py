@@ -1,0 +1,1 @@
+"""Dateline: a self-hosted news publishing system."""

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Author(models.Model):
+    """A byline. Reporters have a user account; wire and guest bylines need not."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+    role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("For example: Senior Correspondent"))
+    bio = models.TextField(_("biography"), blank=True)
+    is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or "author"
+        super().save(*args, **kwargs)

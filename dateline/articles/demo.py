@@ -1,0 +1,106 @@
+"""Demo content for `dateline demo`: the reference story and a generated newsroom, all marked as demo."""
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from dateline.accounts.models import Author
+
+from .html import paragraphs_to_html
+from .importers import Report, import_file
+from .models import FrontPage, Section, Story
+
+SEED = Path(__file__).parent / "fixtures" / "seed-article.txt"
+SEED_NEWS_ID = 318214
+FIRST_GENERATED_ID = 317900
+GENERATED = 300
+SECTIONS = ["World", "Middle East", "Politics", "Business", "Sport", "Science", "Culture"]
+AUTHORS = [
+    ("Amira Haddad", "Middle East Correspondent"),
+    ("Daniel Okafor", "Political Editor"),
+    ("Sofia Lindqvist", "Business Reporter"),
+    ("Reza Karimi", "Tehran Bureau Chief"),
+    ("Mei Tanaka", "Science Writer"),
+    ("Lucas Moreau", "Sports Reporter"),
+    ("Hannah Brooks", "Culture Editor"),
+    ("Omar Farouk", "World Affairs Reporter"),
+]
+SUBJECTS = {
+    "World": ["Leaders", "Aid agencies", "Envoys", "Coastal cities", "Foreign ministers"],
+    "Middle East": ["Negotiators", "Border towns", "Regional ministers", "Relief convoys", "Port authorities"],
+    "Politics": ["Parliament", "The opposition", "Coalition partners", "Voters", "The election commission"],
+    "Business": ["Central bank", "Shipping firms", "Oil exporters", "Tech start-ups", "Farm co-operatives"],
+    "Sport": ["The national team", "Marathon runners", "Club owners", "The football federation", "Young cyclists"],
+    "Science": ["Researchers", "Astronomers", "Climate scientists", "A university lab", "Marine biologists"],
+    "Culture": ["Film makers", "The national museum", "Publishers", "A theatre company", "Musicians"],
+}
+ACTIONS = [
+    "agree on", "push back against", "prepare for", "report progress on", "call for talks on",
+    "unveil plans for", "weigh the cost of", "set deadline for", "welcome", "question",
+]  # fmt: skip
+TOPICS = [
+    "water-sharing deal", "new trade corridor", "winter relief plan", "budget reform", "digital ID scheme",
+    "rail link", "season opener", "heritage restoration", "clean-energy target", "drought response",
+]  # fmt: skip
+
+
+def load():
+    """Create the demo newsroom; run again, it changes nothing that is already there."""
+    sections = {name: Section.objects.get_or_create(name=name, defaults={"position": i})[0] for i, name in enumerate(SECTIONS)}
+    authors = [Author.objects.get_or_create(name=n, defaults={"role": r, "is_demo": True})[0] for n, r in AUTHORS]
+    with transaction.atomic():
+        import_file(SEED, Report())
+        seed = Story.objects.get(news_id=SEED_NEWS_ID)
+        if seed.section is None:
+            seed.section = sections["Middle East"]
+            seed.is_demo = True
+            seed.save()
+        FrontPage.objects.update_or_create(language=seed.language, defaults={"lead": seed})
+        created = generate_stories(sections, authors)
+    return created
+
+
+def generate_stories(sections, authors):
+    rng = random.Random(2021)
+    existing = set(Story.objects.filter(news_id__gte=FIRST_GENERATED_ID, news_id__lt=SEED_NEWS_ID).values_list("news_id", flat=True))
+    now = timezone.now().replace(second=0, microsecond=0)
+    created = 0
+    for n in range(GENERATED):
+        news_id = FIRST_GENERATED_ID + n
+        section = rng.choice(SECTIONS)
+        headline = f"{rng.choice(SUBJECTS[section])} {rng.choice(ACTIONS)} {rng.choice(TOPICS)}"
+        age = timedelta(minutes=(GENERATED - n) * rng.randint(400, 700))
+        byline = rng.sample(authors, rng.choice([1, 1, 1, 2]))
+        if news_id in existing:
+            continue
+        story = Story(
+            news_id=news_id,
+            headline=headline,
+            summary=f"{headline}, in a story generated as demo content.",
+            body=paragraphs_to_html(demo_paragraphs(rng, headline, section)),
+            section=sections[section],
+            status=Story.Status.PUBLISHED,
+            published_at=now - age,
+            is_demo=True,
+        )
+        story.save()
+        story.authors.set(byline)
+        created += 1
+    return created
+
+
+def demo_paragraphs(rng, headline, section):
+    opening = f"{headline}, officials said on {rng.choice(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}."
+    middle = [
+        f"The {section.lower()} desk followed the talks through the day as new details emerged.",
+        "Several people familiar with the matter said the next steps would be announced within weeks.",
+        "“We are moving forward carefully, and we will keep the public informed,” one spokesperson said.",
+        "Critics said the timetable was ambitious and warned that funding had not yet been secured.",
+        "Analysts expect the decision to shape the debate for the rest of the year.",
+    ]
+    rng.shuffle(middle)
+    closing = "This story is demo content generated by Dateline; it describes no real events."
+    return [opening, *middle[: rng.randint(2, 5)], closing]

@@ -1,0 +1,8 @@
+"""ASGI entry point (Dateline serves through WSGI; this is here for ASGI-only hosts)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
+application = get_asgi_application()

@@ -1,0 +1,71 @@
+import re
+import time
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comment
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ISSUED_SALT = "dateline.comments.issued"
+
+
+class SecurityKeyInput(CaptchaTextInput):
+    """The captcha image with a `refresh` link (see static/dateline/site.js), valid HTML5."""
+
+    template_name = "comments/security_key.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        hidden = context["widget"]["subwidgets"][0]["attrs"]
+        hidden.pop("required", None)  # neither is allowed on type=hidden
+        hidden.pop("autocomplete", None)
+        return context
+
+
+def issue_stamp():
+    """A signed note of when the form was shown; too quick a reply is a robot's."""
+    return signing.dumps(time.time(), salt=ISSUED_SALT)
+
+
+class CommentForm(forms.ModelForm):
+    # A honeypot: hidden from people by CSS, so only robots fill it in.
+    leave_blank = forms.CharField(label=_("Leave this field empty"), required=False)
+    issued = forms.CharField(widget=forms.HiddenInput, initial=issue_stamp)
+    captcha = CaptchaField(
+        label=_("Security Key"),
+        widget=SecurityKeyInput,
+        error_messages={"invalid": _("The security key was wrong or has expired. Please type the new one.")},
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        labels = {"email": _("E-mail (optional, never shown)")}
+
+    def clean_name(self):
+        return " ".join(CONTROL.sub("", self.cleaned_data["name"]).split())
+
+    def clean_body(self):
+        body = CONTROL.sub("", self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")).strip()
+        if not body:
+            raise forms.ValidationError(_("Please write a comment."))
+        return body
+
+    def clean_issued(self):
+        try:
+            issued = float(signing.loads(self.cleaned_data["issued"], salt=ISSUED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(_("The form was altered or is out of date; please send it again.")) from None
+        if time.time() - issued < settings.COMMENTS_MIN_SECONDS:
+            raise forms.ValidationError(_("That was quick! Please check your comment and send it again."))
+        return issued
+
+    def clean_leave_blank(self):
+        if self.cleaned_data["leave_blank"]:
+            raise forms.ValidationError(_("Your comment could not be accepted."))
+        return ""

@@ -1,0 +1,36 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Dateline with the production server (granian, WSGI; gunicorn if granian is missing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+
+    def handle(self, *args, host, port, workers, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Dateline at http://{'[' + host + ']' if ':' in host else host}:{port}/ ({workers} workers)")
+        sys.stdout.flush()
+        os.execv(*server_command(host, port, workers))
+
+
+def server_command(host, port, workers):
+    """(program, argv) for the WSGI server; the server re-imports Dateline in each worker."""
+    bin_dir = Path(sys.executable).parent
+    granian = shutil.which("granian", path=str(bin_dir)) or shutil.which("granian")
+    if granian:
+        argv = ["granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
+        return granian, [*argv, "--workers", str(workers), "--log-level", "warning", "dateline.wsgi:application"]
+    gunicorn = shutil.which("gunicorn", path=str(bin_dir)) or shutil.which("gunicorn")
+    if gunicorn:
+        argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "dateline.wsgi:application"]
+        return gunicorn, argv
+    raise CommandError("Neither granian nor gunicorn is installed.")
