@@ -27,5 +27,10 @@ def parse_dateline(text):
     if month not in MONTHS:
         raise ValueError(f"{match['month']!r} is not a month name")
     return dt.datetime(
-        int(match["year"]), MONTHS.index(month) + 1, int(match["day"]), int(match["hh"]), int(match["mm"]), tzinfo=dt.UTC
+        int(match["year"]),
+        MONTHS.index(month) + 1,
+        int(match["day"]),
+        int(match["hh"]),
+        int(match["mm"]),
+        tzinfo=dt.UTC,
     )

@@ -49,7 +49,9 @@ TOPICS = [
 
 def load():
     """Create the demo newsroom; run again, it changes nothing that is already there."""
-    sections = {name: Section.objects.get_or_create(name=name, defaults={"position": i})[0] for i, name in enumerate(SECTIONS)}
+    sections = {
+        name: Section.objects.get_or_create(name=name, defaults={"position": i})[0] for i, name in enumerate(SECTIONS)
+    }
     authors = [Author.objects.get_or_create(name=n, defaults={"role": r, "is_demo": True})[0] for n, r in AUTHORS]
     with transaction.atomic():
         import_file(SEED, Report())
@@ -65,7 +67,11 @@ def load():
 
 def generate_stories(sections, authors):
     rng = random.Random(2021)
-    existing = set(Story.objects.filter(news_id__gte=FIRST_GENERATED_ID, news_id__lt=SEED_NEWS_ID).values_list("news_id", flat=True))
+    existing = set(
+        Story.objects.filter(news_id__gte=FIRST_GENERATED_ID, news_id__lt=SEED_NEWS_ID).values_list(
+            "news_id", flat=True
+        )
+    )
     now = timezone.now().replace(second=0, microsecond=0)
     created = 0
     for n in range(GENERATED):

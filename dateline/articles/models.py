@@ -25,7 +25,12 @@ class Section(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent section"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in the navigation."))
     description = models.TextField(_("description"), blank=True)
@@ -51,6 +56,9 @@ class NewsNumber(models.Model):
     """The last News ID handed out. Numbers only go up, so a deleted story's number is never reused."""
 
     last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.last)
 
     @classmethod
     def next(cls):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
 ISSUED_SALT = "dateline.comments.issued"
 
 
@@ -24,6 +24,18 @@ class SecurityKeyInput(CaptchaTextInput):
         hidden.pop("required", None)  # neither is allowed on type=hidden
         hidden.pop("autocomplete", None)
         return context
+
+
+class PlainTextField(forms.CharField):
+    """Reader text: control characters (NUL included) removed, line ends made Unix, ends trimmed."""
+
+    def __init__(self, *, single_line=False, **kwargs):
+        self.single_line = single_line
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = CONTROL.sub("", str(value or "").replace("\r\n", "\n").replace("\r", "\n"))
+        return super().to_python(" ".join(text.split()) if self.single_line else text)
 
 
 def issue_stamp():
@@ -46,15 +58,11 @@ class CommentForm(forms.ModelForm):
         fields = ["name", "email", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
         labels = {"email": _("E-mail (optional, never shown)")}
+        field_classes = {"name": PlainTextField, "body": PlainTextField}
 
-    def clean_name(self):
-        return " ".join(CONTROL.sub("", self.cleaned_data["name"]).split())
-
-    def clean_body(self):
-        body = CONTROL.sub("", self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")).strip()
-        if not body:
-            raise forms.ValidationError(_("Please write a comment."))
-        return body
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].single_line = True
 
     def clean_issued(self):
         try:

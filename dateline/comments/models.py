@@ -19,7 +19,9 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
-    story = models.ForeignKey("articles.Story", verbose_name=_("story"), on_delete=models.CASCADE, related_name="comments")
+    story = models.ForeignKey(
+        "articles.Story", verbose_name=_("story"), on_delete=models.CASCADE, related_name="comments"
+    )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("Never shown publicly."))
     body = models.TextField(_("comment"), max_length=BODY_MAX)

@@ -4,5 +4,5 @@ from . import views
 
 app_name = "comments"
 urlpatterns = [
-    path("news/<int:news_id>/comments", views.post_comment, name="post"),
+    path("comments/<int:news_id>", views.post_comment, name="post"),
 ]

@@ -1,14 +1,14 @@
 """The plain-text story format of the reference page (see articles/fixtures/seed-article.txt):
 
-    News ID: 318214
-    Published: 0350 GMT November 24, 2021
-    Language: en                       (optional)
+News ID: 318214
+Published: 0350 GMT November 24, 2021
+Language: en                       (optional)
 
-    Headline                           (a news page repeats it; one is kept)
+Headline                           (a news page repeats it; one is kept)
 
-    Body paragraphs, one a line (empty lines between them are ignored).
+Body paragraphs, one a line (empty lines between them are ignored).
 
-    Security Key: ... Captcha refresh ... Page Generated in 0/3907 sec   (page chrome: dropped)
+Security Key: ... Captcha refresh ... Page Generated in 0/3907 sec   (page chrome: dropped)
 """
 
 import re

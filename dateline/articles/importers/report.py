@@ -25,4 +25,3 @@ class Report:
 
     def __str__(self):
         return f"Imported {self.imported}, updated {self.updated}, refused {len(self.refused)}."
-

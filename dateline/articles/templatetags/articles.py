@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django import template
 
 from ..datelines import format_dateline
+from ..links import absolute_url
 
 register = template.Library()
 
@@ -9,3 +12,15 @@ register = template.Library()
 def dateline(moment):
     """`{{ story.published_at|dateline }}` → 0350 GMT November 24, 2021"""
     return format_dateline(moment) if moment else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, path):
+    """`{% absolute story.get_absolute_url %}` → https://news.example.org/news/318214/…"""
+    return absolute_url(path, context.get("request"))
+
+
+@register.filter
+def isotime(moment):
+    """`<time datetime="{{ moment|isotime }}">`: UTC to the second, as HTML and feeds expect."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""

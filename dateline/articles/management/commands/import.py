@@ -9,7 +9,9 @@ def story_files(path):
     """The file itself, or every visible file under a directory, in a stable order."""
     if path.is_dir():
         return sorted(
-            p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
     return [path]
 
