@@ -1,4 +1,5 @@
-"""The dateline's time format, `0350 GMT November 24, 2021`, both ways."""
+"""The dateline's time format, `0350 GMT November 24, 2021`: written in the active language (an edition's
+month names), read in English (the import format)."""
 
 import datetime as dt
 import re
@@ -9,7 +10,7 @@ MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
-PATTERN = re.compile(r"(?P<hh>\d\d)(?P<mm>\d\d) GMT (?P<month>[A-Za-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})")
+PATTERN = re.compile(r"(?P<hh>\d\d)(?P<mm>\d\d) GMT (?P<month>[A-Za-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})", re.ASCII)
 EXAMPLE = "0350 GMT November 24, 2021"
 
 

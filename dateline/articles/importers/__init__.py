@@ -41,6 +41,7 @@ def save_plaintext_story(parsed):
     story.summary = Truncator(parsed.paragraphs[0]).chars(300)
     story.language = parsed.language or settings.LANGUAGE_CODE
     story.published_at = parsed.published_at
-    story.status = Story.Status.PUBLISHED
+    if created:  # an update keeps the editors' decision (an unpublished story stays unpublished)
+        story.status = Story.Status.PUBLISHED
     story.save()
     return created

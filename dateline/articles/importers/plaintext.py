@@ -11,6 +11,7 @@ Body paragraphs, one a line (empty lines between them are ignored).
 Security Key: ... Captcha refresh ... Page Generated in 0/3907 sec   (page chrome: dropped)
 """
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ CHROME = re.compile(r"Security Key:.*|Captcha refresh|Page Generated in .* sec",
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_HEADLINE = 300
+MAX_LANGUAGE = 35
 
 
 @dataclass
@@ -36,12 +38,20 @@ class ParsedStory:
 
 def decode(data):
     """UTF-8 text (a byte-order mark is allowed) with Unix line ends."""
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise Refused(f"not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start})", line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        at = error.start + len(data) - len(body)
+        line = unix_line_ends(data[:at]).count(b"\n") + 1
+        raise Refused(f"not UTF-8 (invalid byte 0x{data[at]:02x} at offset {at})", line) from None
+    return unix_line_ends(text)
+
+
+def unix_line_ends(text):
+    """Windows (CRLF) and old Mac (CR) line ends as LF; works on str and bytes alike."""
+    lf, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
+    return text.replace(cr + lf, lf).replace(cr, lf)
 
 
 def parse(data):
@@ -54,7 +64,7 @@ def parse(data):
         raise Refused("no 'News ID:' line at the top of the file", numbered[0][0] if numbered else 1)
     if "published" not in fields:
         raise Refused("no 'Published:' line in the header", fields["news id"][0])
-    headline_line, headline = read_headline(rest, last_line=len(lines))
+    headline_line, headline = read_headline(rest, last_line=numbered[-1][0] if numbered else 1)
     paragraphs = [line for _, line in rest[1:]]
     if paragraphs and paragraphs[0] == headline:
         paragraphs = paragraphs[1:]
@@ -112,6 +122,6 @@ def parse_published(number, value):
 
 
 def parse_language(number, value):
-    if not LANGUAGE_TAG.fullmatch(value):
+    if len(value) > MAX_LANGUAGE or not LANGUAGE_TAG.fullmatch(value):
         raise Refused(f"language must be a BCP 47 code such as 'en' or 'fa-IR', not {value!r}", number)
     return value
