@@ -189,3 +189,10 @@ def test_production_server_serves_the_seed_story_and_static_files(served_site):
     with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Encoding"] == "gzip"
         assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    """/favicon.ico redirects to the icon, so no page logs a 404 for it."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200

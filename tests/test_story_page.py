@@ -214,3 +214,11 @@ def test_canonical_link_uses_request_host_or_site_url(client, seed_story, settin
     settings.SITE_URL = "https://news.example.org"
     html = client.get(path).content.decode()
     assert f'<link rel="canonical" href="https://news.example.org{path}">' in html
+
+
+def test_navigation_marks_the_current_section(client):
+    """On a section page and its stories, the header's link to that section has aria-current."""
+    section = make_section("Business")
+    story = make_story("Markets rally", section=section)
+    for url in [section.get_absolute_url(), story.get_absolute_url()]:
+        assert b'<a href="/section/business" aria-current="page">Business</a>' in client.get(url).content

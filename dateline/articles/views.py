@@ -23,7 +23,12 @@ def story_detail(request, news_id, slug):
 
 def render_story(request, story, extra_context=None, status=200):
     """The story page; the comments app renders it again with a form that needs correcting."""
-    context = {"story": story, "authors": story.authors.all(), **(extra_context or {})}
+    context = {
+        "story": story,
+        "authors": story.authors.all(),
+        "current_section": story.section,
+        **(extra_context or {}),
+    }
     return render(request, "articles/story_detail.html", context, status=status)
 
 
@@ -38,7 +43,8 @@ def front_page(request):
 def section_page(request, slug):
     section = get_object_or_404(Section, slug=slug)
     stories = Story.objects.published().filter(section=section)
-    return render(request, "articles/section_page.html", {"section": section, "page": paginate(request, stories)})
+    context = {"section": section, "current_section": section, "page": paginate(request, stories)}
+    return render(request, "articles/section_page.html", context)
 
 
 def lead_story():
