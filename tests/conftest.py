@@ -13,6 +13,7 @@ def _static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.STATIC_ROOT, settings.WHITENOISE_USE_FINDERS = None, True
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = (ROOT / "dateline" / "settings.py").read_text()
+VARIABLES = sorted(set(re.findall(r'(?:environ\.get|env_flag|env_list)\("([A-Z_]+)"', SETTINGS)))
 COMMANDS = sorted(p.stem for p in ROOT.glob("dateline/**/management/commands/*.py") if p.stem != "__init__")
 
 
-@pytest.mark.parametrize("variable", sorted(set(re.findall(r'(?:environ\.get|env_flag|env_list)\("([A-Z_]+)"', SETTINGS))))
+@pytest.mark.parametrize("variable", VARIABLES)
 def test_environment_variable_is_documented(variable):
     """Each environment variable the settings read has a row in docs/configuration.md."""
     assert f"| `{variable}` |" in (ROOT / "docs" / "configuration.md").read_text()
