@@ -1,8 +1,10 @@
 import re
+from datetime import timedelta
 
 import pytest
 from captcha.models import CaptchaStore
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
 from dateline.comments.forms import issue_stamp
@@ -61,6 +63,17 @@ def test_wrong_key_keeps_everything_the_reader_typed(client, story):
     assert 'value="Dana"' in html
     assert 'value="dana@example.org"' in html
     assert "My long, careful comment.\nSecond line.</textarea>" in html
+    assert Comment.objects.count() == 0
+
+
+def test_expired_key_is_refused_with_text_kept(client, story):
+    """A key older than CAPTCHA_TIMEOUT is refused like a wrong one, and the text stays."""
+    fields = captcha_fields(client, story)
+    CaptchaStore.objects.filter(hashkey=fields["captcha_0"]).update(expiration=timezone.now() - timedelta(seconds=1))
+    response = post(client, story, body="Written slowly.", **fields)
+    assert response.status_code == 400
+    assert b"The security key was wrong or has expired" in response.content
+    assert b"Written slowly.</textarea>" in response.content
     assert Comment.objects.count() == 0
 
 
