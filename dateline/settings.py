@@ -52,10 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "captcha",
+    "ninja",
+    "django_prose_editor",
     "dateline",
-    "dateline.accounts",
-    "dateline.articles",
+    "dateline.api",
+    "dateline.newsroom",
     "dateline.comments",
+    "dateline.articles",
+    "dateline.accounts",
+    "dateline.images",
 ]
 
 MIDDLEWARE = [

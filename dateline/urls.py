@@ -17,6 +17,9 @@ def favicon(request):
 urlpatterns = [
     path("", include("dateline.articles.urls")),
     path("", include("dateline.comments.urls")),
+    path("api/", include("dateline.api.urls")),
+    path("newsroom/", include("dateline.newsroom.urls")),
+    path("", include("dateline.images.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),

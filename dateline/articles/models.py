@@ -52,6 +52,28 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or "tag"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
 class NewsNumber(models.Model):
     """The last News ID handed out. Numbers only go up, so a deleted story's number is never reused."""
 
@@ -90,6 +112,13 @@ class Story(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
+    class Type(models.TextChoices):
+        NEWS = "news", _("News")
+        ANALYSIS = "analysis", _("Analysis")
+        OPINION = "opinion", _("Opinion")
+        INTERVIEW = "interview", _("Interview")
+        LIVE = "live", _("Live updates")
+
     news_id = models.PositiveBigIntegerField(_("News ID"), unique=True, editable=False)
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=255, allow_unicode=True, blank=True)
@@ -99,11 +128,36 @@ class Story(models.Model):
     section = models.ForeignKey(
         Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
     )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="stories")
     authors = models.ManyToManyField("accounts.Author", verbose_name=_("authors"), blank=True, related_name="stories")
+    reporting_credit = models.CharField(
+        _("with reporting by"), max_length=200, blank=True, help_text=_("Shown after the byline, e.g. “Reuters”.")
+    )
+    story_type = models.CharField(_("story type"), max_length=20, choices=Type.choices, default=Type.NEWS)
+    location = models.CharField(_("dateline place"), max_length=100, blank=True, help_text=_("e.g. BAGHDAD"))
+    lead_image = models.ForeignKey(
+        "images.Image", verbose_name=_("lead image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, db_index=True, help_text=_("In the future: scheduled.")
+    )
+    revised_at = models.DateTimeField(
+        _("updated at"), null=True, blank=True, help_text=_("Set when a published story is changed; shown as “Updated:”.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
 
@@ -113,6 +167,10 @@ class Story(models.Model):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
         indexes = [models.Index(fields=["status", "-published_at"], name="story_listing")]
+        permissions = [
+            ("publish_story", _("Can publish, schedule and unpublish stories")),
+            ("edit_any_story", _("Can edit stories by anyone, in any status")),
+        ]
 
     def __str__(self):
         return f"{self.news_id}: {self.headline}"
@@ -132,6 +190,10 @@ class Story(models.Model):
         return reverse("articles:detail", kwargs={"news_id": self.news_id, "slug": self.slug})
 
     @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+
+    @property
     def direction(self):
         return text_direction(self.language)
 
@@ -141,6 +203,63 @@ class Story(models.Model):
             return get_language_info(self.language)["name_local"]
         except KeyError:
             return self.language
+
+
+class Correction(models.Model):
+    """A note editors add to a published story: a correction of an error, or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    story = models.ForeignKey(Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class LiveEntry(models.Model):
+    """A timestamped entry of a live-updates story, shown newest first."""
+
+    story = models.ForeignKey(Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="live_entries")
+    body = models.TextField(_("entry"), help_text=_("HTML; cleaned by an allow-list when saved."))
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+
+    class Meta:
+        ordering = ["-is_pinned", "-created_at"]
+        verbose_name = _("live entry")
+        verbose_name_plural = _("live entries")
+
+    def __str__(self):
+        return f"{self.story_id} @ {self.created_at:%H%M}"
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+
+class StoryViews(models.Model):
+    """Reads of a story on one day, counted on the server (no cookie, no tracker) for "most read"."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "day"], name="one_count_per_story_day")]
+        indexes = [models.Index(fields=["day", "-count"], name="most_read")]
+
+    def __str__(self):
+        return f"{self.story_id} {self.day}: {self.count}"
 
 
 class FrontPage(models.Model):
