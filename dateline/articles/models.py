@@ -145,7 +145,10 @@ class Story(models.Model):
         _("published at"), null=True, blank=True, db_index=True, help_text=_("In the future: scheduled.")
     )
     revised_at = models.DateTimeField(
-        _("updated at"), null=True, blank=True, help_text=_("Set when a published story is changed; shown as “Updated:”.")
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a published story is changed; shown as “Updated:”."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,7 +194,11 @@ class Story(models.Model):
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def direction(self):

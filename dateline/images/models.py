@@ -10,7 +10,10 @@ class Image(models.Model):
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     alt_text = models.CharField(
-        _("alternative text"), max_length=300, blank=True, help_text=_("What the image shows, for readers who cannot see it.")
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)

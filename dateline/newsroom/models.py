@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class Revision(models.Model):
     """A story as it was after one save: who saved it, when, which fields changed, and all its fields."""
 
-    story = models.ForeignKey("articles.Story", verbose_name=_("story"), on_delete=models.CASCADE, related_name="revisions")
+    story = models.ForeignKey(
+        "articles.Story", verbose_name=_("story"), on_delete=models.CASCADE, related_name="revisions"
+    )
     version = models.PositiveIntegerField(_("version"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,5 +20,8 @@ def audit_status_change(sender, story, user, action, **kwargs):
         user=user if user and user.pk else None,
         subject=str(story)[:300],
         news_id=story.news_id,
-        details={"status": story.status, "published_at": story.published_at.isoformat() if story.published_at else None},
+        details={
+            "status": story.status,
+            "published_at": story.published_at.isoformat() if story.published_at else None,
+        },
     )
