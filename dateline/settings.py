@@ -166,6 +166,14 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # Embeds that story bodies may carry (articles.html.EMBED_PROVIDERS), and nothing else.
+        "frame-src": [
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+            "https://open.spotify.com",
+            "https://www.dailymotion.com",
+        ],
     }
 }
 

@@ -4,9 +4,10 @@ The admin and the API call these, so both enforce the same rules (articles.permi
 trail (the signals, from which the newsroom keeps revisions and the audit log).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Story
 from .permissions import can_delete, can_edit, can_publish
@@ -26,6 +27,8 @@ class Conflict(Exception):
 def save_story(story, user, *, based_on=None, tags=None, authors=None):
     """Save a story (new or changed) for `user`. `based_on`: the version the edit started from (stale → Conflict)."""
     if story.pk is None:
+        if not user.has_perm("articles.add_story"):
+            raise PermissionDenied("You may not write stories.")
         story.created_by = story.created_by or user
     elif not can_edit(user, Story.objects.get(pk=story.pk)):
         raise PermissionDenied("You may not edit this story.")
@@ -64,6 +67,7 @@ def publish(story, user, at=None):
     """Publish now, or at `at` (scheduled: it appears by itself at that moment)."""
     if not can_publish(user):
         raise PermissionDenied("You may not publish stories.")
+    check_ready(story)
     now = timezone.now()
     story.status = Story.Status.PUBLISHED
     if at is not None:
@@ -73,6 +77,12 @@ def publish(story, user, at=None):
     save_story(story, user)
     action = "schedule" if story.published_at > now else "publish"
     story_status_changed.send(Story, story=story, user=user, action=action)
+
+
+def check_ready(story):
+    """What must be true before readers see a story; ValidationError says what is missing."""
+    if story.lead_image_id and not story.lead_image.alt_text.strip():
+        raise ValidationError(_("The lead image needs alternative text before the story can be published."))
 
 
 def unpublish(story, user):
