@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from dateline.articles.feeds import AuthorFeed, SectionFeed, StoryFeed, TagFeed, atom
+from dateline.articles.sitemaps import SITEMAPS, NewsSitemap
+
+from . import views
 
 admin.site.site_header = _("%(site)s newsroom") % {"site": settings.SITE_NAME}
 admin.site.site_title = settings.SITE_NAME
@@ -14,7 +20,31 @@ def favicon(request):
     return redirect(static("dateline/favicon.svg"))
 
 
+feeds = [
+    path("rss.xml", StoryFeed(), name="feed-rss"),
+    path("atom.xml", atom(StoryFeed)(), name="feed-atom"),
+    path("section/<str:slug>/rss.xml", SectionFeed(), name="section-rss"),
+    path("section/<str:slug>/atom.xml", atom(SectionFeed)(), name="section-atom"),
+    path("tag/<str:slug>/rss.xml", TagFeed(), name="tag-rss"),
+    path("tag/<str:slug>/atom.xml", atom(TagFeed)(), name="tag-atom"),
+    path("author/<str:slug>/rss.xml", AuthorFeed(), name="author-rss"),
+    path("author/<str:slug>/atom.xml", atom(AuthorFeed)(), name="author-atom"),
+]
+sitemaps = [
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-part"}, "sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-part"),
+    path(
+        "news-sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="news-sitemap",
+    ),
+    path("robots.txt", views.robots_txt),
+]
+
 urlpatterns = [
+    *feeds,
+    *sitemaps,
     path("", include("dateline.articles.urls")),
     path("", include("dateline.comments.urls")),
     path("api/", include("dateline.api.urls")),

@@ -1,0 +1,125 @@
+"""RSS 2.0 and Atom 1.0 feeds for the site, each section, tag and author (Django's syndication framework)."""
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from dateline.accounts.models import Author
+
+from .links import absolute_url
+from .models import Section, Story, Tag
+
+FEED_LENGTH = 50
+
+
+class StoryFeed(Feed):
+    """The latest published stories of the whole site; subclasses narrow `stories()`."""
+
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)  # one instance serves every request: keep this request on a copy
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def stories(self, obj):
+        return Story.objects.published()
+
+    def items(self, obj):
+        related = self.stories(obj).latest_first().select_related("section", "lead_image")
+        return related.prefetch_related("authors", "tags")[:FEED_LENGTH]
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def description(self, obj):
+        return _("The latest stories from %(site)s") % {"site": settings.SITE_NAME}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url() if obj else "/", self.request)
+
+    def feed_url(self, obj):
+        return absolute_url(self.request.path, self.request)
+
+    def item_title(self, story):
+        return story.headline
+
+    def item_description(self, story):
+        return story.body if getattr(settings, "FEEDS_FULL_TEXT", True) else story.summary
+
+    def item_link(self, story):
+        return absolute_url(story.get_absolute_url(), self.request)
+
+    def item_guid(self, story):
+        """Stable for life: the story's short URL, built on its News ID (slugs may change)."""
+        return absolute_url(f"/news/{story.news_id}", self.request)
+
+    def item_pubdate(self, story):
+        return story.published_at
+
+    def item_updateddate(self, story):
+        return story.revised_at or story.published_at
+
+    def item_author_name(self, story):
+        return ", ".join(author.name for author in story.authors.all()) or None
+
+    def item_categories(self, story):
+        names = [story.section.name] if story.section else []
+        return names + [tag.name for tag in story.tags.all()]
+
+    def item_enclosure_url(self, story):
+        return absolute_url(story.lead_image.file.url, self.request) if story.lead_image else None
+
+    def item_enclosure_length(self, story):
+        return story.lead_image.file.size if story.lead_image else None
+
+    def item_enclosure_mime_type(self, story):
+        if story.lead_image:
+            extension = story.lead_image.file.name.rsplit(".", 1)[-1].lower()
+            return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
+                extension, "image/gif"
+            )
+        return None
+
+
+class SectionFeed(StoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def stories(self, section):
+        return Story.objects.published().filter(section__in=[section, *section.children.all()])
+
+    def title(self, section):
+        return f"{section.name} – {settings.SITE_NAME}"
+
+
+class TagFeed(StoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def stories(self, tag):
+        return Story.objects.published().filter(tags=tag)
+
+    def title(self, tag):
+        return f"{tag.name} – {settings.SITE_NAME}"
+
+
+class AuthorFeed(StoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def stories(self, author):
+        return Story.objects.published().filter(authors=author)
+
+    def title(self, author):
+        return f"{author.name} – {settings.SITE_NAME}"
+
+
+def atom(feed_class):
+    """The Atom 1.0 twin of an RSS feed class."""
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})

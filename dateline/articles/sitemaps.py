@@ -1,0 +1,64 @@
+"""sitemap.xml (an index over paginated sitemaps) and a Google News sitemap of the last 48 hours."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+
+from dateline.accounts.models import Author
+
+from .models import Section, Story, Tag
+
+
+class SiteSitemap(Sitemap):
+    """Absolute URLs on SITE_URL when it is set, else on the request's host and scheme."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else super().get_protocol(protocol)
+
+
+class StorySitemap(SiteSitemap):
+    limit = 5000
+
+    def items(self):
+        return (
+            Story.objects.published()
+            .order_by("-published_at", "-news_id")
+            .only("news_id", "slug", "published_at", "revised_at")
+        )
+
+    def lastmod(self, story):
+        return story.revised_at or story.published_at
+
+
+class SectionSitemap(SiteSitemap):
+    def items(self):
+        return Section.objects.all()
+
+
+class TagSitemap(SiteSitemap):
+    def items(self):
+        return Tag.objects.filter(stories__in=Story.objects.published()).distinct().order_by("name")
+
+
+class AuthorSitemap(SiteSitemap):
+    def items(self):
+        return Author.objects.filter(stories__in=Story.objects.published()).distinct().order_by("name")
+
+
+class NewsSitemap(StorySitemap):
+    """Google News: stories published in the last 48 hours, with their publication, date and title."""
+
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - timedelta(hours=48)
+        return Story.objects.published().filter(published_at__gte=since).order_by("-published_at")
+
+
+SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSitemap}

@@ -1,0 +1,134 @@
+"""Feeds and sitemaps, refereed by real parsers (feedparser, lxml)."""
+
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+from lxml import etree
+
+from .factories import make_author, make_section, make_story
+
+pytestmark = pytest.mark.django_db
+SITEMAP_NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+@pytest.fixture(autouse=True)
+def _public_host(settings):
+    settings.ALLOWED_HOSTS = ["news.example.org", "testserver"]
+
+
+@pytest.fixture
+def stories():
+    section = make_section("Middle East")
+    author = make_author("Amira Haddad")
+    seed = make_story(
+        "Foreign combat forces to leave Iraq in 15 days: Military",
+        news_id=318214,
+        published_at=datetime(2021, 11, 24, 3, 50, tzinfo=UTC),
+        section=section,
+        summary="A senior Iraqi military official said Wednesday all foreign combat forces will leave Iraq.",
+    )
+    seed.authors.add(author)
+    recent = make_story("Talks resume", ago=timedelta(hours=3), section=section)
+    make_story("A draft", published=False, section=section)
+    make_story("Scheduled", ago=-timedelta(hours=3), section=section)
+    return seed, recent
+
+
+def parse(client, url):
+    response = client.get(url, HTTP_HOST="news.example.org")
+    assert response.status_code == 200, url
+    return response, feedparser.parse(response.content)
+
+
+@pytest.mark.parametrize(
+    "url", ["/rss.xml", "/atom.xml", "/section/middle-east/rss.xml", "/section/middle-east/atom.xml"]
+)
+def test_feeds_parse_cleanly_with_every_field(client, stories, url):
+    """feedparser reads each feed without a bozo flag; entries carry title, link, id, dates, summary."""
+    _, feed = parse(client, url)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title and feed.feed.link
+    titles = [entry.title for entry in feed.entries]
+    assert titles == ["Talks resume", "Foreign combat forces to leave Iraq in 15 days: Military"]
+    seed = feed.entries[1]
+    assert seed.link == "http://news.example.org/news/318214/foreign-combat-forces-to-leave-iraq-in-15-days-military"
+    assert seed.id == "http://news.example.org/news/318214"
+    assert seed.published_parsed[:5] == (2021, 11, 24, 3, 50)
+    assert seed.summary
+
+
+def test_feed_dates_use_rfc822_in_rss_and_rfc3339_in_atom(client, stories):
+    """RSS says `Wed, 24 Nov 2021 03:50:00 +0000`; Atom says `2021-11-24T03:50:00+00:00`."""
+    rss = client.get("/rss.xml").content.decode()
+    atom = client.get("/atom.xml").content.decode()
+    assert "<pubDate>Wed, 24 Nov 2021 03:50:00 +0000</pubDate>" in rss
+    assert "<published>2021-11-24T03:50:00+00:00</published>" in atom
+
+
+def test_feed_guid_stays_when_the_slug_changes(client, stories):
+    """The GUID is built on the News ID, so editing a headline does not make readers see a new item."""
+    seed, _ = stories
+    before = {e.title: e.id for e in feedparser.parse(client.get("/rss.xml").content).entries}
+    seed.slug = "new-slug"
+    seed.save()
+    after = {e.title: e.id for e in feedparser.parse(client.get("/rss.xml").content).entries}
+    assert before == after
+
+
+def test_author_and_tag_feeds_list_their_stories(client, stories):
+    """Per-author feeds list that author's published stories only."""
+    _, feed = parse(client, "/author/amira-haddad/rss.xml")
+    assert [entry.title for entry in feed.entries] == ["Foreign combat forces to leave Iraq in 15 days: Military"]
+    assert feed.entries[0].author == "Amira Haddad"
+
+
+def test_feeds_use_site_url_when_set(client, stories, settings):
+    """With SITE_URL, feed links are on it whatever host the request named."""
+    settings.SITE_URL = "https://news.example.org"
+    _, feed = parse(client, "/rss.xml")
+    assert all(entry.link.startswith("https://news.example.org/news/") for entry in feed.entries)
+
+
+def test_pages_announce_their_feeds(client, stories):
+    """Every page links the site's RSS and Atom feeds for autodiscovery."""
+    html = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/atom.xml"' in html
+
+
+def test_sitemap_index_points_at_story_sitemap_with_lastmod(client, stories):
+    """sitemap.xml is an index; the story sitemap lists public stories with lastmod, drafts never."""
+    index = etree.fromstring(client.get("/sitemap.xml", HTTP_HOST="news.example.org").content)
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=SITEMAP_NS)
+    assert "http://news.example.org/sitemap-stories.xml" in parts
+    urlset = etree.fromstring(client.get("/sitemap-stories.xml", HTTP_HOST="news.example.org").content)
+    locations = urlset.xpath("//s:url/s:loc/text()", namespaces=SITEMAP_NS)
+    assert "http://news.example.org/news/318214/foreign-combat-forces-to-leave-iraq-in-15-days-military" in locations
+    assert len(locations) == 2
+    lastmods = urlset.xpath("//s:url/s:lastmod/text()", namespaces=SITEMAP_NS)
+    assert "2021-11-24" in lastmods
+
+
+def test_news_sitemap_lists_the_last_48_hours_with_news_fields(client, stories):
+    """The Google News sitemap has only recent stories, with publication name, language, date and title."""
+    tree = etree.fromstring(client.get("/news-sitemap.xml").content)
+    urls = tree.xpath("//s:url", namespaces=SITEMAP_NS)
+    assert len(urls) == 1
+    news = urls[0].xpath("news:news", namespaces=SITEMAP_NS)[0]
+    assert news.xpath("news:title/text()", namespaces=SITEMAP_NS) == ["Talks resume"]
+    assert news.xpath("news:publication/news:name/text()", namespaces=SITEMAP_NS) == ["Dateline"]
+    assert news.xpath("news:publication/news:language/text()", namespaces=SITEMAP_NS) == ["en"]
+    published = news.xpath("news:publication_date/text()", namespaces=SITEMAP_NS)[0]
+    assert datetime.fromisoformat(published) > datetime.now(UTC) - timedelta(hours=48)
+
+
+def test_robots_txt_points_at_the_sitemaps(client):
+    """robots.txt names both sitemaps with absolute URLs and keeps crawlers out of the newsroom."""
+    text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
+    assert "Sitemap: http://news.example.org/sitemap.xml" in text
+    assert "Sitemap: http://news.example.org/news-sitemap.xml" in text
+    assert "Disallow: /admin/" in text
