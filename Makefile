@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-pg lint clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL + Redis that it starts and stops (needs postgresql and redis-server).
+test-pg: $(STAMP)
+	.ci/services.sh $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -115,7 +115,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 
 def test_migrate_makes_a_sqlite_database_in_wal_mode(tmp_path):
     """The embedded database lives under var/ and runs in WAL mode."""
-    result = run_dateline("migrate", "--noinput", "-v0", env={"DATELINE_VAR": str(tmp_path)})
+    result = run_dateline("migrate", "--noinput", "-v0", env={"DATELINE_VAR": str(tmp_path), "DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "dateline.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -156,8 +156,8 @@ def free_port():
 
 @pytest.fixture
 def served_site(tmp_path):
-    """A real `dateline serve` on a fresh database with the demo content."""
-    env = {"DATELINE_VAR": str(tmp_path)}
+    """A real `dateline serve` on a fresh embedded database with the demo content."""
+    env = {"DATELINE_VAR": str(tmp_path), "DATABASE_URL": "", "REDIS_URL": ""}
     for args in (["migrate", "--noinput", "-v0"], ["demo"]):
         assert run_dateline(*args, env=env).returncode == 0
     port = free_port()
