@@ -192,6 +192,10 @@ COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
 
 STORIES_PER_PAGE = 20
 
+# Uploaded images (dateline.images): limits checked before decoding.
+IMAGES_MAX_BYTES = int(os.environ.get("IMAGES_MAX_BYTES", 20 * 1024 * 1024))
+IMAGES_MAX_PIXELS = int(os.environ.get("IMAGES_MAX_PIXELS", 50_000_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -81,7 +81,7 @@ def publish(story, user, at=None):
 
 def check_ready(story):
     """What must be true before readers see a story; ValidationError says what is missing."""
-    if story.lead_image_id and not story.lead_image.alt_text.strip():
+    if story.lead_image_id and not story.lead_image.has_alt_text:
         raise ValidationError(_("The lead image needs alternative text before the story can be published."))
 
 

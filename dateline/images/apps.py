@@ -6,3 +6,6 @@ class ImagesConfig(AppConfig):
     name = "dateline.images"
     label = "images"
     verbose_name = _("Images")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)
