@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dateline",
     "dateline.api",
     "dateline.newsroom",
+    "dateline.search",
     "dateline.comments",
     "dateline.articles",
     "dateline.accounts",
@@ -191,6 +192,7 @@ COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
 
 STORIES_PER_PAGE = 20
+MOST_READ_DAYS = int(os.environ.get("MOST_READ_DAYS", "2"))  # UTC days counted by the "most read" box, today included
 
 # Uploaded images (dateline.images): limits checked before decoding.
 IMAGES_MAX_BYTES = int(os.environ.get("IMAGES_MAX_BYTES", 20 * 1024 * 1024))

@@ -66,10 +66,13 @@ def test_story_page_shows_news_id_dateline_headline_and_body(client, seed_story)
 
 
 def test_story_page_shows_byline(client, seed_story):
-    """Authors appear as the byline."""
+    """Authors appear as the byline, each linked to their page."""
     seed_story.authors.add(make_author("Amira Haddad"), make_author("Omar Farouk"))
     response = client.get(seed_story.get_absolute_url())
-    assert re.search(rb'By <span class="author">(Amira Haddad|Omar Farouk)</span>, <span', response.content)
+    assert re.search(
+        rb'By <a class="author" href="/author/(amira-haddad|omar-farouk)">(Amira Haddad|Omar Farouk)</a>, <a',
+        response.content,
+    )
 
 
 def test_story_page_has_comment_form_with_security_key_and_refresh_link(client, seed_story):
@@ -202,7 +205,7 @@ def test_story_page_query_count_is_constant(client, django_assert_max_num_querie
     story = make_story("Counted")
     for n in range(5):
         story.authors.add(make_author(f"Author {n}"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         client.get(story.get_absolute_url())
 
 

@@ -23,4 +23,6 @@ urlpatterns = [
     path("news/<int:news_id>", views.story_redirect, name="short"),
     path("news/<int:news_id>/<uslug:slug>", views.story_detail, name="detail"),
     path("section/<uslug:slug>", views.section_page, name="section"),
+    path("tag/<uslug:slug>", views.tag_page, name="tag"),
+    path("author/<uslug:slug>", views.author_page, name="author"),
 ]

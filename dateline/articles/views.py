@@ -1,13 +1,21 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .models import FrontPage, Section, Story
+from dateline.accounts.models import Author
+
+from .models import FrontPage, Section, Story, Tag
+from .readcount import count_read, most_read
+
+RELATED_STORIES = 5
 
 
 def published_story(news_id):
     """The story with this News ID if the public may see it, else 404."""
-    return get_object_or_404(Story.objects.published().select_related("section"), news_id=news_id)
+    stories = Story.objects.published().select_related("section__parent", "lead_image")
+    return get_object_or_404(stories, news_id=news_id)
 
 
 def story_redirect(request, news_id):
@@ -18,18 +26,51 @@ def story_detail(request, news_id, slug):
     story = published_story(news_id)
     if slug != story.slug:
         return redirect(story, permanent=True)
+    count_read(request, story)
     return render_story(request, story)
 
 
 def render_story(request, story, extra_context=None, status=200):
     """The story page; the comments app renders it again with a form that needs correcting."""
+    tags = list(story.tags.all())
     context = {
         "story": story,
         "authors": story.authors.all(),
-        "current_section": story.section,
+        "tags": tags,
+        "corrections": story.corrections.all(),
+        "live_entries": story.live_entries.all() if story.story_type == Story.Type.LIVE else None,
+        "updated_at": shown_update(story),
+        "related": related_stories(story, tags),
+        "most_read": most_read(),
+        "current_section": top_section(story.section),
         **(extra_context or {}),
     }
     return render(request, "articles/story_detail.html", context, status=status)
+
+
+def shown_update(story):
+    """The time for "Updated:": the last revision, when it falls in a later minute than publication, else None."""
+    if not (story.revised_at and story.published_at):
+        return None
+    minute = {"second": 0, "microsecond": 0}
+    return story.revised_at if story.revised_at.replace(**minute) > story.published_at.replace(**minute) else None
+
+
+def related_stories(story, tags, limit=RELATED_STORIES):
+    """Published stories sharing a tag with `story` first, then from its section; newest first, never itself.
+
+    Candidates are picked by index (the tags' stories, the section's stories) before they are ranked.
+    """
+    if not (tags or story.section_id):
+        return []
+    tagged = Story.tags.through.objects.filter(tag__in=[tag.pk for tag in tags]).values("story")
+    near = Q(pk__in=tagged)
+    if story.section_id:
+        near |= Q(section_id=story.section_id)
+    stories = Story.objects.published().exclude(pk=story.pk).filter(near)
+    ranked = stories.annotate(shares_tag=Exists(tagged.filter(story=OuterRef("pk"))))
+    ordered = ranked.order_by("-shares_tag", "-published_at", "-news_id").select_related("section")
+    return list(ordered[:limit])
 
 
 def front_page(request):
@@ -41,10 +82,31 @@ def front_page(request):
 
 
 def section_page(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    stories = Story.objects.published().filter(section=section)
-    context = {"section": section, "current_section": section, "page": paginate(request, stories)}
+    """A section's front: its stories and its sub-sections' stories (at any depth), with links to the sub-sections."""
+    tree = SectionTree(Section.objects.all())
+    section = tree.find(slug)
+    ancestors = tree.ancestors(section)
+    stories = Story.objects.published().filter(section_id__in=tree.ids_under(section))
+    context = {
+        "section": section,
+        "ancestors": ancestors,
+        "subsections": tree.children(section),
+        "current_section": (ancestors or [section])[0],
+        "page": paginate(request, stories),
+    }
     return render(request, "articles/section_page.html", context)
+
+
+def tag_page(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    stories = Story.objects.published().filter(tags=tag)
+    return render(request, "articles/tag_page.html", {"tag": tag, "page": paginate(request, stories)})
+
+
+def author_page(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    stories = Story.objects.published().filter(authors=author)
+    return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 
 
 def lead_story():
@@ -59,3 +121,44 @@ def lead_story():
 def paginate(request, stories):
     stories = stories.latest_first().select_related("section")
     return Paginator(stories, settings.STORIES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def top_section(section):
+    """The top-level section above `section` (itself when it has no parent): the one the site's navigation lists."""
+    while section is not None and section.parent_id:
+        section = section.parent
+    return section
+
+
+class SectionTree:
+    """All sections, loaded in one query (a newsroom has tens), for walking the hierarchy without more queries."""
+
+    def __init__(self, sections):
+        self.sections = list(sections)
+        self.by_id = {section.pk: section for section in self.sections}
+
+    def find(self, slug):
+        """The section with this slug, else 404."""
+        for section in self.sections:
+            if section.slug == slug:
+                return section
+        raise Http404("No such section")
+
+    def children(self, section):
+        return [child for child in self.sections if child.parent_id == section.pk]
+
+    def ids_under(self, section):
+        """The ids of `section` and every section below it."""
+        ids, frontier = [], [section]
+        while frontier:
+            ids += [s.pk for s in frontier]
+            frontier = [child for parent in frontier for child in self.children(parent) if child.pk not in ids]
+        return ids
+
+    def ancestors(self, section):
+        """The sections above `section`, top-level first."""
+        above = []
+        while section.parent_id and section.parent_id in self.by_id and len(above) < len(self.sections):
+            section = self.by_id[section.parent_id]
+            above.insert(0, section)
+        return above

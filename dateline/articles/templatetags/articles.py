@@ -24,3 +24,9 @@ def absolute(context, path):
 def isotime(moment):
     """`<time datetime="{{ moment|isotime }}">`: UTC to the second, as HTML and feeds expect."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+@register.filter
+def type_label(story):
+    """`{{ story|type_label }}` → "Analysis", "Opinion", "Live updates"…; nothing for plain news."""
+    return "" if story.story_type == story.Type.NEWS else story.get_story_type_display()
