@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dateline.accounts.models import Author
 
+from . import metadata
 from .models import FrontPage, Section, Story, Tag
 from .readcount import count_read, most_read
 
@@ -33,13 +34,16 @@ def story_detail(request, news_id, slug):
 def render_story(request, story, extra_context=None, status=200):
     """The story page; the comments app renders it again with a form that needs correcting."""
     tags = list(story.tags.all())
+    updated_at = shown_update(story)
     context = {
         "story": story,
         "authors": story.authors.all(),
         "tags": tags,
         "corrections": story.corrections.all(),
         "live_entries": story.live_entries.all() if story.story_type == Story.Type.LIVE else None,
-        "updated_at": shown_update(story),
+        "updated_at": updated_at,
+        "structured_data": metadata.news_article(story, request, updated_at),
+        "share_image": metadata.lead_image(story, request),
         "related": related_stories(story, tags),
         "most_read": most_read(),
         "current_section": top_section(story.section),

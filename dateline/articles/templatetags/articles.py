@@ -1,6 +1,9 @@
 import datetime as dt
+import json
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..datelines import format_dateline
 from ..links import absolute_url
@@ -30,3 +33,13 @@ def isotime(moment):
 def type_label(story):
     """`{{ story|type_label }}` → "Analysis", "Opinion", "Live updates"…; nothing for plain news."""
     return "" if story.story_type == story.Type.NEWS else story.get_story_type_display()
+
+
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data):
+    """`{{ data|jsonld }}`: a JSON-LD block, escaped so no text inside can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=None).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

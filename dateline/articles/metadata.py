@@ -1,0 +1,49 @@
+"""What a story page tells machines: schema.org NewsArticle JSON-LD and Open Graph / Twitter card tags.
+
+Both are built from the same values the page shows (headline, summary, times, bylines, lead image).
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from .links import absolute_url
+
+
+def lead_image(story, request):
+    """(absolute URL, width, height) of the story's lead image at its widest, or None."""
+    if not story.lead_image:
+        return None
+    best = story.lead_image.best()
+    return absolute_url(best.url, request), best.width, best.height
+
+
+def news_article(story, request, modified_at):
+    """schema.org NewsArticle for Google and other readers of structured data."""
+    url = absolute_url(story.get_absolute_url(), request)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": story.headline,
+        "description": story.summary,
+        "datePublished": story.published_at.isoformat(),
+        "dateModified": (modified_at or story.published_at).isoformat(),
+        "inLanguage": story.language,
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url(), request)}
+            for author in story.authors.all()
+        ]
+        or [{"@type": "Organization", "name": settings.SITE_NAME}],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": absolute_url(static("dateline/logo.png"), request)},
+        },
+        "identifier": str(story.news_id),
+    }
+    if story.section:
+        data["articleSection"] = story.section.name
+    if image := lead_image(story, request):
+        data["image"] = [{"@type": "ImageObject", "url": image[0], "width": image[1], "height": image[2]}]
+    return data
