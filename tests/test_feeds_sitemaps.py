@@ -132,3 +132,11 @@ def test_robots_txt_points_at_the_sitemaps(client):
     assert "Sitemap: http://news.example.org/sitemap.xml" in text
     assert "Sitemap: http://news.example.org/news-sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_section_tag_and_author_pages_announce_their_own_feeds(client, stories):
+    """A section's page links its RSS and Atom feeds, so a reader can follow just that section."""
+    html = client.get("/section/middle-east").content.decode()
+    assert 'type="application/rss+xml" title="Middle East (RSS)" href="/section/middle-east/rss.xml"' in html
+    assert 'href="/section/middle-east/atom.xml"' in html
+    assert 'href="/author/amira-haddad/rss.xml"' in client.get("/author/amira-haddad").content.decode()
