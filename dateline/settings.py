@@ -190,6 +190,7 @@ CAPTCHA_FONT_SIZE = 34
 CAPTCHA_TIMEOUT = 30  # minutes a security key stays valid: long enough to write a comment
 COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
+PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 
 STORIES_PER_PAGE = 20
 MOST_READ_DAYS = int(os.environ.get("MOST_READ_DAYS", "2"))  # UTC days counted by the "most read" box, today included

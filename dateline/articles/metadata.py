@@ -27,8 +27,8 @@ def news_article(story, request, modified_at):
         "url": url,
         "headline": story.headline,
         "description": story.summary,
-        "datePublished": story.published_at.isoformat(),
-        "dateModified": (modified_at or story.published_at).isoformat(),
+        "datePublished": (story.published_at or story.updated_at).isoformat(),  # a draft in preview: not yet
+        "dateModified": (modified_at or story.published_at or story.updated_at).isoformat(),
         "inLanguage": story.language,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url(), request)}
