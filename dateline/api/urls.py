@@ -1,2 +1,8 @@
+from django.urls import path
+
+from .v1.api import api
+
 app_name = "api"
-urlpatterns = []
+urlpatterns = [
+    path("v1/", api.urls),
+]

@@ -48,4 +48,4 @@ def visible_stories(user):
     published = Story.objects.published()
     if not user.is_authenticated:
         return published
-    return (published | editable_stories(user)).distinct()
+    return Story.objects.filter(Q(pk__in=published.values("pk")) | Q(pk__in=editable_stories(user).values("pk")))

@@ -10,4 +10,15 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import receivers  # noqa: F401  (connects to the articles app's signals)
+
+        post_migrate.connect(resync_roles, sender=self)
+
+
+def resync_roles(sender, apps, **kwargs):
+    """After every migrate: the roles hold exactly their permissions, Admin every one (new apps' too)."""
+    from .roles import sync_roles
+
+    sync_roles(apps)

@@ -1,0 +1,72 @@
+"""Turning the names a client sends (section slug, tag names, usernames) into rows."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+from django.utils.text import slugify
+from ninja.errors import HttpError
+
+from dateline.accounts.models import Author
+from dateline.articles.models import Section, Tag
+from dateline.articles.permissions import visible_stories
+
+
+def visible_story(user, news_id):
+    """The story if `user` may read it; 404 otherwise (a story one may not see is not there)."""
+    story = visible_stories(user).filter(news_id=news_id).select_related("section").first()
+    if story is None:
+        raise Http404("No story has this News ID.")
+    return story
+
+
+def section_by_slug(slug):
+    if slug is None:
+        return None
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        raise HttpError(422, f"No section has the slug {slug!r}.")
+    return section
+
+
+def tags_by_name(names):
+    """The tags with these names (or slugs), in order and without repeats; missing ones are created."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(Q(name=name) | Q(slug=slugify(name, allow_unicode=True))).first()
+        tag = tag or Tag.objects.create(name=name, slug=free_slug(Tag, name))
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def bylines(names):
+    """The Author for each username (made for users without one) or, failing that, each author slug."""
+    User = get_user_model()
+    authors = []
+    for name in names:
+        user = User.objects.filter(**{User.USERNAME_FIELD: name}).first()
+        author = byline_of(user) if user else Author.objects.filter(slug=name).first()
+        if author is None:
+            raise HttpError(422, f"No user or author is called {name!r}.")
+        if author not in authors:
+            authors.append(author)
+    return authors
+
+
+def byline_of(user):
+    """The user's byline, made from their full name (or username) if they have none yet."""
+    author = Author.objects.filter(user=user).first()
+    if author:
+        return author
+    name = user.get_full_name() or user.get_username()
+    return Author.objects.create(user=user, name=name, slug=free_slug(Author, name))
+
+
+def free_slug(model, name):
+    """A slug for `name` that no row of `model` has yet."""
+    base = slugify(name, allow_unicode=True)[:100].strip("-") or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

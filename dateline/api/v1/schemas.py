@@ -1,0 +1,187 @@
+"""The shapes the API reads and writes: the public contract of /api/v1/ (see docs/api.md)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints
+
+from dateline.articles.models import Story
+from dateline.comments.models import Comment
+
+
+def storable(text):
+    """Text a database can keep: no NUL characters, nothing that is not Unicode (lone surrogates)."""
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode") from None
+    return text
+
+
+def text(max_length, min_length=0):
+    """A string field of bounded length that the database can store."""
+    constraints = StringConstraints(strip_whitespace=min_length > 0, min_length=min_length, max_length=max_length)
+    return Annotated[str, constraints, AfterValidator(storable)]
+
+
+Language = Annotated[text(35, 1), StringConstraints(pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")]
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # larger numbers do not fit a database integer
+NewsId = RowId
+Cursor = text(2000)
+Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+NEXT = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class AuthorOut(Schema):
+    name: str
+    slug: str
+
+
+class StoryOut(Schema):
+    news_id: int
+    url: str = Field(description="The story's canonical address.")
+    headline: str
+    slug: str
+    summary: str
+    body_html: str = Field(description="The body as sanitized HTML.")
+    language: str
+    section: str | None = Field(description="The section's slug.")
+    tags: list[str] = Field(description="Tag names.")
+    authors: list[AuthorOut] = Field(description="The bylines, by name.")
+    reporting_credit: str = Field(description="The “with reporting by” line; empty when there is none.")
+    story_type: Story.Type
+    location: str = Field(description="The dateline place, e.g. BAGHDAD.")
+    status: Story.Status = Field(description="`published` with a future `published_at` is scheduled.")
+    published_at: datetime | None
+    updated_at: datetime = Field(description="When the story was last saved.")
+    version: int = Field(description="Goes up on every save; send it back with a PATCH.")
+
+
+class StoryPage(Schema):
+    items: list[StoryOut]
+    next: str | None = NEXT
+
+
+class StoryFilters(Schema):
+    section: text(120) | None = Field(None, description="A section's slug.")
+    tag: text(120) | None = Field(None, description="A tag's name or slug.")
+    author: text(140) | None = Field(None, description="An author's slug.")
+    language: text(35) | None = None
+    since: datetime | None = Field(None, description="Only stories published at or after this time (ISO 8601).")
+    cursor: Cursor | None = None
+    limit: Limit = 20
+
+
+class StoryFields(Schema):
+    """What a client may set on a story, besides the three texts."""
+
+    section: text(120) | None = Field(None, description="A section's slug; null for none.")
+    tags: list[text(100, 1)] | None = Field(None, max_length=100, description="Tag names; new ones are created.")
+    language: Language | None = None
+    authors: list[text(150, 1)] | None = Field(
+        None, max_length=20, description="Usernames (or author slugs, for bylines without an account)."
+    )
+    story_type: Story.Type | None = None
+    location: text(100) | None = None
+    reporting_credit: text(200) | None = None
+
+
+class StoryIn(StoryFields):
+    headline: text(300, 1)
+    summary: text(20_000)
+    body_html: text(1_000_000) = Field(description="HTML; cleaned by an allow-list when saved.")
+
+
+class StoryPatch(StoryFields):
+    version: int = Field(ge=0, le=2**31, description="The version this change is based on.")
+    headline: text(300, 1) | None = None
+    summary: text(20_000) | None = None
+    body_html: text(1_000_000) | None = None
+
+
+class PublishIn(Schema):
+    published_at: datetime | None = Field(None, description="A future time schedules the story; default: now.")
+
+
+class RevisionOut(Schema):
+    version: int
+    user: str | None = Field(description="The username of who saved it.")
+    created_at: datetime
+    changed: list[str] = Field(description="The fields this save changed; empty for the first.")
+
+
+class RevisionPage(Schema):
+    items: list[RevisionOut]
+    next: str | None = NEXT
+
+
+class PageParams(Schema):
+    cursor: Cursor | None = None
+    limit: Limit = 100
+
+
+class SectionOut(Schema):
+    name: str
+    slug: str
+    parent: str | None = Field(description="The parent section's slug.")
+    position: int
+    description: str
+
+
+class SectionPage(Schema):
+    items: list[SectionOut]
+    next: str | None = NEXT
+
+
+class TagOut(Schema):
+    name: str
+    slug: str
+    description: str
+
+
+class TagPage(Schema):
+    items: list[TagOut]
+    next: str | None = NEXT
+
+
+class AuthorDetailOut(AuthorOut):
+    role: str
+    bio: str
+
+
+class AuthorPage(Schema):
+    items: list[AuthorDetailOut]
+    next: str | None = NEXT
+
+
+class CommentFilters(Schema):
+    status: Comment.Status = Comment.Status.PENDING
+    cursor: Cursor | None = None
+    limit: Limit = 50
+
+
+class CommentOut(Schema):
+    id: int
+    news_id: int = Field(description="The story commented on.")
+    name: str
+    body: str
+    status: Comment.Status
+    created_at: datetime
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next: str | None = NEXT
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ConflictOut(ErrorOut):
+    version: int = Field(description="The story's current version.")
