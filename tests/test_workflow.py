@@ -166,3 +166,13 @@ def test_moderator_cannot_create_stories():
     with pytest.raises(PermissionDenied):
         draft_by(member("Moderator"))
     assert not Story.objects.exists()
+
+
+def test_roles_exist_with_their_names_and_admin_holds_every_permission():
+    """The four roles are groups with the contract names; Admin holds every permission, new apps' included."""
+    from django.contrib.auth.models import Permission
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Reporter", "Editor", "Moderator", "Admin"}
+    admin = Group.objects.get(name="Admin")
+    assert admin.permissions.count() == Permission.objects.count()
+    assert admin.permissions.filter(content_type__app_label="api").exists()
