@@ -45,6 +45,7 @@ ROLES = {
 
 def sync_roles(apps):
     """Create the groups and give each exactly its permissions (works with a migration's historical apps)."""
+    create_all_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in ROLES.items():
@@ -58,3 +59,14 @@ def sync_roles(apps):
             for codename in codenames
         ]
         group.permissions.set(wanted)
+
+
+def create_all_permissions(apps):
+    """Django makes permissions after each app's migrations; the roles need all of them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        had_models = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = had_models

@@ -1,15 +1,9 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
     from dateline.newsroom.roles import sync_roles
 
-    # Permissions are normally made after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     sync_roles(apps)
 
 
