@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FrontPage, Section, Story
+from .models import FrontPage, Section, Tag
 
 
 @admin.register(Section)
@@ -10,15 +10,11 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["news_id", "headline", "section", "status", "published_at", "language"]
-    list_filter = ["status", "section", "language", "published_at"]
-    search_fields = ["headline", "=news_id"]
-    date_hierarchy = "published_at"
-    readonly_fields = ["news_id", "version", "created_at", "updated_at"]
-    filter_horizontal = ["authors"]
-    list_select_related = ["section"]
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FrontPage)

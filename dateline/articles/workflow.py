@@ -63,8 +63,8 @@ def submit_for_review(story, user):
     save_story(story, user)
 
 
-def publish(story, user, at=None):
-    """Publish now, or at `at` (scheduled: it appears by itself at that moment)."""
+def publish(story, user, at=None, **save_options):
+    """Publish now, or at `at` (scheduled: it appears by itself at that moment). `save_options` as for save_story."""
     if not can_publish(user):
         raise PermissionDenied("You may not publish stories.")
     check_ready(story)
@@ -74,7 +74,7 @@ def publish(story, user, at=None):
         story.published_at = at
     elif story.published_at is None or story.published_at > now:
         story.published_at = now
-    save_story(story, user)
+    save_story(story, user, **save_options)
     action = "schedule" if story.published_at > now else "publish"
     story_status_changed.send(Story, story=story, user=user, action=action)
 
@@ -85,11 +85,11 @@ def check_ready(story):
         raise ValidationError(_("The lead image needs alternative text before the story can be published."))
 
 
-def unpublish(story, user):
+def unpublish(story, user, **save_options):
     if not can_publish(user):
         raise PermissionDenied("You may not unpublish stories.")
     story.status = Story.Status.UNPUBLISHED
-    save_story(story, user)
+    save_story(story, user, **save_options)
     story_status_changed.send(Story, story=story, user=user, action="unpublish")
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,8 +18,9 @@ class NewsroomConfig(AppConfig):
         post_migrate.connect(resync_roles, sender=self)
 
 
-def resync_roles(sender, apps, **kwargs):
-    """After every migrate: the roles hold exactly their permissions, Admin every one (new apps' too)."""
+def resync_roles(sender, apps=global_apps, **kwargs):
+    """After every migrate (and flush, which sends no `apps`): the roles hold exactly their permissions,
+    Admin every one (new apps' too)."""
     from .roles import sync_roles
 
     sync_roles(apps)

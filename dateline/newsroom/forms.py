@@ -1,0 +1,116 @@
+"""The story form of the editors' admin: a rich-text body, the version the edit began from, and the status rules."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from dateline.articles import workflow
+from dateline.articles.models import Story
+from dateline.articles.permissions import OWN_EDITABLE, can_publish
+
+# What editors may format; articles.html.clean_html still decides what is stored.
+BODY_EDITOR = {
+    "types": ["Heading", "Bold", "Italic", "BulletList", "OrderedList", "Link", "Blockquote"],
+    "headingLevels": [2, 3, 4],
+    "history": True,
+    "html": False,
+    "typographic": True,
+}
+CONFLICT = _(
+    "This story was changed by someone else since you opened it (now version %(version)s). "
+    "Your text is below; copy it, reload, and apply your changes again."
+)
+PUBLISHING = {Story.Status.PUBLISHED, Story.Status.UNPUBLISHED}
+
+
+class BodyEditorWidget(AdminProseEditorWidget):
+    """django-prose-editor, started by newsroom/body-editor.js instead of the package's presets.
+
+    The presets need an import map, an inline script that the Content-Security-Policy refuses.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, config=BODY_EDITOR, preset="newsroom")
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={
+                "all": [
+                    "django_prose_editor/material-icons.css",
+                    "django_prose_editor/editor.css",
+                    "django_prose_editor/overrides.css",
+                    "newsroom/body-editor.css",
+                ]
+            },
+            js=[forms.Script("newsroom/body-editor.js", type="module")],
+        )
+
+
+class StoryAdminForm(forms.ModelForm):
+    """A story as editors edit it; `user` is set by StoryAdmin.get_form."""
+
+    based_on = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False)
+    user = None
+
+    class Meta:
+        model = Story
+        fields = [
+            *["headline", "slug", "summary", "body"],
+            *["section", "tags", "authors", "reporting_credit", "story_type", "location", "language"],
+            *["lead_image", "lead_image_caption", "lead_image_credit", "status", "published_at"],
+        ]
+        widgets = {"body": BodyEditorWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_status = self.instance.status if self.instance.pk else None
+        if self.instance.pk:
+            self.fields["based_on"].initial = self.instance.version
+            self.fields["based_on"].required = True
+        if "status" in self.fields and not can_publish(self.user):
+            self.fields["status"].widget.choices = [(s.value, s.label) for s in Story.Status if s in OWN_EDITABLE]
+
+    def clean_status(self):
+        """Only publishers publish or unpublish; a published story is unpublished before it goes back to draft."""
+        status = self.cleaned_data["status"]
+        if status != self.stored_status and status in PUBLISHING and not can_publish(self.user):
+            raise ValidationError(
+                _("Only an editor may publish or unpublish a story; set it to “In review” instead."), code="publish"
+            )
+        if self.stored_status == Story.Status.PUBLISHED and status in OWN_EDITABLE:
+            raise ValidationError(_("Unpublish the story before sending it back to draft or review."), code="status")
+        return status
+
+    def clean(self):
+        """Refuse the edit when the story was saved by someone else since this form was loaded."""
+        cleaned_data = super().clean()
+        based_on = cleaned_data.get("based_on")
+        if self.instance.pk and based_on is not None:
+            # Locks the row until the admin's transaction ends, so no save can slip in before ours.
+            current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
+            if current != based_on:
+                raise ValidationError(CONFLICT, code="conflict", params={"version": current})
+        return cleaned_data
+
+    def status_action(self):
+        """'publish', 'unpublish' or None: what the chosen status and time ask of the workflow."""
+        status = self.instance.status
+        if status == Story.Status.PUBLISHED and (self.stored_status != status or "published_at" in self.changed_data):
+            return "publish"
+        if status == Story.Status.UNPUBLISHED and self.stored_status != status:
+            return "unpublish"
+        return None
+
+    def save_for(self, user):
+        """Save the story through the workflow, so the role rules apply and one revision records the result."""
+        story, data = self.instance, self.cleaned_data
+        options = {name: data[name] for name in ("tags", "authors") if name in data}
+        options["based_on"] = data.get("based_on")
+        action = self.status_action()
+        if action is None:
+            return workflow.save_story(story, user, **options)
+        if action == "publish":
+            return workflow.publish(story, user, at=data.get("published_at"), **options)
+        return workflow.unpublish(story, user, **options)
