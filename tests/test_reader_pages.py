@@ -396,3 +396,25 @@ def test_demo_content_shows_the_reader_side():
     live = stories.filter(story_type=Story.Type.LIVE)
     assert live.exists() and all(story.live_entries.count() >= 3 for story in live)
     assert Correction.objects.filter(story__in=stories).exists()
+
+
+def test_author_page_shows_photo_role_bio_and_links(client, tmp_path, settings):
+    """An author's profile shows their photo, role, biography and links."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from dateline.accounts.models import AuthorLink
+    from dateline.images.models import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 400), "#336699").save(buffer, "JPEG")
+    photo = Image.objects.create(file=SimpleUploadedFile("p.jpg", buffer.getvalue()), alt_text="Amira Haddad")
+    author = make_author("Amira Haddad", role="Correspondent", bio="Covers Iraq.", photo=photo)
+    AuthorLink.objects.create(author=author, label="Website", url="https://amira.example.org/")
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert 'alt="Amira Haddad"' in html and 'class="author-photo"' in html
+    assert "Correspondent" in html and "Covers Iraq." in html
+    assert '<a href="https://amira.example.org/" rel="me noopener">Website</a>' in html

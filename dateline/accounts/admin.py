@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from .models import Author
+from .models import Author, AuthorLink
+
+
+class AuthorLinkInline(admin.TabularInline):
+    model = AuthorLink
+    extra = 1
 
 
 @admin.register(Author)
@@ -8,4 +13,5 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "user"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "photo"]
+    inlines = [AuthorLinkInline]

@@ -20,6 +20,9 @@ class Author(models.Model):
     )
     role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("For example: Senior Correspondent"))
     bio = models.TextField(_("biography"), blank=True)
+    photo = models.ForeignKey(
+        "images.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
 
     class Meta:
@@ -37,3 +40,20 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class AuthorLink(models.Model):
+    """A link on an author's profile: their site, a social account, a way to send tips."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("label"), max_length=60, help_text=_("For example: Mastodon, Website, Signal"))
+    url = models.URLField(_("address"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"

@@ -108,7 +108,7 @@ def tag_page(request, slug):
 
 
 def author_page(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
     stories = Story.objects.published().filter(authors=author)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 
