@@ -5,6 +5,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
+class AuthorManager(models.Manager):
+    def for_user(self, user):
+        """The user's byline, made from their full name (or username) when they have none yet."""
+        author = self.filter(user=user).first()
+        return author or self.create(user=user, name=user.get_full_name() or user.get_username())
+
+
 class Author(models.Model):
     """A byline. Reporters have a user account; wire and guest bylines need not."""
 
@@ -25,6 +32,8 @@ class Author(models.Model):
     )
     is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
 
+    objects = AuthorManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("author")
@@ -35,11 +44,20 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True) or "author"
+            self.slug = self.free_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def free_slug(self):
+        """A slug from the name that no other author has: amira-haddad, amira-haddad-2, …"""
+        base = slugify(self.name, allow_unicode=True)[:130].strip("-") or "author"
+        slug, number = base, 1
+        while Author.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
 
 class AuthorLink(models.Model):

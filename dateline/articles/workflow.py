@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dateline.accounts.models import Author
+
 from .models import Story
 from .permissions import can_delete, can_edit, can_publish
 from .signals import story_saved, story_status_changed
@@ -30,6 +32,7 @@ def save_story(story, user, *, based_on=None, tags=None, authors=None):
         if not user.has_perm("articles.add_story"):
             raise PermissionDenied("You may not write stories.")
         story.created_by = story.created_by or user
+        authors = authors or [Author.objects.for_user(user)]  # a new story carries its writer's byline
     elif not can_edit(user, Story.objects.get(pk=story.pk)):
         raise PermissionDenied("You may not edit this story.")
     with transaction.atomic():

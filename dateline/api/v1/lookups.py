@@ -54,12 +54,7 @@ def bylines(names):
 
 
 def byline_of(user):
-    """The user's byline, made from their full name (or username) if they have none yet."""
-    author = Author.objects.filter(user=user).first()
-    if author:
-        return author
-    name = user.get_full_name() or user.get_username()
-    return Author.objects.create(user=user, name=name, slug=free_slug(Author, name))
+    return Author.objects.for_user(user)
 
 
 def free_slug(model, name):
