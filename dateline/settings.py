@@ -193,6 +193,7 @@ COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 
 STORIES_PER_PAGE = 20
+FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only
 MOST_READ_DAYS = int(os.environ.get("MOST_READ_DAYS", "2"))  # UTC days counted by the "most read" box, today included
 
 # Uploaded images (dateline.images): limits checked before decoding.

@@ -140,3 +140,35 @@ def test_section_tag_and_author_pages_announce_their_own_feeds(client, stories):
     assert 'type="application/rss+xml" title="Middle East (RSS)" href="/section/middle-east/rss.xml"' in html
     assert 'href="/section/middle-east/atom.xml"' in html
     assert 'href="/author/amira-haddad/rss.xml"' in client.get("/author/amira-haddad").content.decode()
+
+
+def test_feeds_carry_full_text_or_summary_per_setting(client, stories, settings):
+    """FEEDS_FULL_TEXT on: the body; off: the summary only."""
+    seed, _ = stories
+    full = feedparser.parse(client.get("/rss.xml").content).entries[1]
+    assert full.summary == seed.body
+    settings.FEEDS_FULL_TEXT = False
+    short = feedparser.parse(client.get("/rss.xml").content).entries[1]
+    assert short.summary == seed.summary
+
+
+def test_lead_image_is_an_enclosure(client, stories, settings, tmp_path):
+    """A story's lead image travels as an RSS enclosure with its URL, length and type."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from dateline.images.models import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 600), "#884422").save(buffer, "JPEG")
+    seed, _ = stories
+    seed.lead_image = Image.objects.create(file=SimpleUploadedFile("x.jpg", buffer.getvalue()), alt_text="A view")
+    seed.save()
+    entry = feedparser.parse(client.get("/rss.xml").content).entries[1]
+    enclosure = entry.enclosures[0]
+    assert enclosure.type == "image/jpeg"
+    assert enclosure.href.startswith("http://testserver/media/images/")
+    assert int(enclosure.length) == seed.lead_image.file.size

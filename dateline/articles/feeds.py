@@ -50,7 +50,7 @@ class StoryFeed(Feed):
         return story.headline
 
     def item_description(self, story):
-        return story.body if getattr(settings, "FEEDS_FULL_TEXT", True) else story.summary
+        return story.body if settings.FEEDS_FULL_TEXT else story.summary
 
     def item_link(self, story):
         return absolute_url(story.get_absolute_url(), self.request)
