@@ -196,3 +196,18 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_media_go_to_shared_s3_storage_when_configured(tmp_path):
+    """MEDIA_S3_BUCKET switches uploads to django-storages' S3 backend with the given endpoint."""
+    s = read_settings(
+        tmp_path,
+        ["STORAGES"],
+        MEDIA_S3_BUCKET="dateline-media",
+        MEDIA_S3_ENDPOINT_URL="https://minio.internal:9000",
+    )
+    default = s["STORAGES"]["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["OPTIONS"]["bucket_name"] == "dateline-media"
+    assert default["OPTIONS"]["endpoint_url"] == "https://minio.internal:9000"
+    assert read_settings(tmp_path, ["STORAGES"])["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
