@@ -47,6 +47,7 @@ urlpatterns = [
     *sitemaps,
     path("", include("dateline.articles.urls")),
     path("", include("dateline.comments.urls")),
+    path("", include("dateline.search.urls")),
     path("api/", include("dateline.api.urls")),
     path("newsroom/", include("dateline.newsroom.urls")),
     path("", include("dateline.images.urls")),

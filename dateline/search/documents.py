@@ -1,0 +1,49 @@
+"""What the index holds for a story: its words, field by field, HTML stripped and normalised."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dateline.articles.models import Story
+
+from .text import html_to_text, normalize
+
+
+@dataclass(frozen=True)
+class Document:
+    story_id: int
+    language: str
+    headline: str
+    summary: str
+    body: str
+    tags: str
+    authors: str
+
+
+def document(story, tags="", authors=""):
+    """The Document of a story in memory; `tags` and `authors` are the names, joined by spaces."""
+    return Document(
+        story_id=story.pk,
+        language=story.language,
+        headline=normalize(story.headline),
+        summary=normalize(story.summary),
+        body=html_to_text(story.body),
+        tags=normalize(tags),
+        authors=normalize(authors),
+    )
+
+
+def documents(story_ids):
+    """The Documents of these stories, read in three queries however many there are."""
+    ids = list(story_ids)
+    tags = names(Story.tags.through.objects.filter(story_id__in=ids), "tag__name")
+    authors = names(Story.authors.through.objects.filter(story_id__in=ids), "author__name")
+    stories = Story.objects.filter(pk__in=ids).only("pk", "language", "headline", "summary", "body")
+    return [document(story, tags.get(story.pk, ""), authors.get(story.pk, "")) for story in stories]
+
+
+def names(links, name_field):
+    """story id → the linked names joined by spaces, from a many-to-many through queryset."""
+    joined = defaultdict(list)
+    for story_id, name in links.values_list("story_id", name_field):
+        joined[story_id].append(name)
+    return {story_id: " ".join(sorted(parts)) for story_id, parts in joined.items()}
