@@ -3,7 +3,7 @@
 from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI, Swagger
 
-from . import comments, directory, errors, stories
+from . import comments, directory, errors, search, stories
 
 ANONYMOUS_MAX_AGE = 60
 
@@ -38,3 +38,4 @@ errors.register(api)
 api.add_router("", stories.router)
 api.add_router("", directory.router)
 api.add_router("", comments.router)
+api.add_router("", search.router)

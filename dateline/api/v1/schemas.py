@@ -1,7 +1,7 @@
 """The shapes the API reads and writes: the public contract of /api/v1/ (see docs/api.md)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
@@ -185,3 +185,27 @@ class ErrorOut(Schema):
 
 class ConflictOut(ErrorOut):
     version: int = Field(description="The story's current version.")
+
+
+class SearchParams(Schema):
+    q: text(10_000) = Field(description="What to look for: words, or an exact phrase in double quotes.")
+    section: text(120) | None = Field(None, description="A section's slug (its sub-sections included).")
+    language: text(35) | None = None
+    sort: Literal["relevance", "date"] = "relevance"
+    cursor: Cursor | None = None
+    limit: Limit = 20
+
+
+class SearchHit(Schema):
+    news_id: int
+    url: str
+    headline: str
+    summary: str
+    snippet: str = Field(description="Escaped HTML around the hits, each hit in <mark>.")
+    published_at: datetime
+    section: str | None
+
+
+class SearchPage(Schema):
+    items: list[SearchHit]
+    next: str | None = NEXT

@@ -1,6 +1,7 @@
 """/api/v1/stories: read what one may see, write through the same workflow (and rules) as the admin."""
 
 from datetime import UTC
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +16,7 @@ from dateline.articles.models import Story
 from dateline.articles.permissions import can_edit, visible_stories
 
 from ..auth import ANYONE, token_required
+from ..ninjs import story_ninjs
 from .lookups import byline_of, bylines, section_by_slug, tags_by_name, visible_story
 from .pagination import keyset_page
 from .schemas import (
@@ -106,6 +108,13 @@ def story_list(request, filters: Query[StoryFilters]):
 def story_detail(request, news_id: NewsId):
     """One story, if published or (with a token) editable by the caller."""
     return story_data(visible_story(request.auth, news_id), request)
+
+
+@router.get("/stories/{news_id}/ninjs", response={200: dict[str, Any], **ERRORS}, **ANYONE)
+def story_ninjs_detail(request, news_id: NewsId):
+    """One story as IPTC ninjs 2.2, on the same terms as the story itself (see docs/api.md for the mapping)."""
+    story = visible_story(request.auth, news_id)
+    return story_ninjs(story, lambda path: absolute_url(path, request))
 
 
 @router.post("/stories", response={201: StoryOut, **ERRORS}, auth=token_required)
