@@ -1,5 +1,6 @@
 """The REST API, /api/v1/: reading, writing through the workflow, moderation, errors, caching and its docs."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -700,7 +701,8 @@ def test_no_payload_gets_a_500(client, editor, payload, method):
     path = {"post": "/api/v1/stories", "patch": f"/api/v1/stories/{story.news_id}"}.get(method)
     path = path or f"/api/v1/stories/{story.news_id}/publish"
     send = client.patch if method == "patch" else client.post
-    response = send(path, payload, content_type="application/json", headers=bearer(editor))
+    # Encoded here: the test client would send a bare string as raw (un-encodable) text, not as JSON.
+    response = send(path, json.dumps(payload), content_type="application/json", headers=bearer(editor))
     assert response.status_code < 500
     assert response["Content-Type"].startswith("application/json")
 
