@@ -10,7 +10,7 @@ RUNDIR=$(mktemp -d /tmp/dateline-services.XXXXXX)
 chmod 755 "$RUNDIR"
 
 as_postgres() {  # PostgreSQL refuses to run as root
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 stop() {

@@ -28,7 +28,7 @@ POSTGRESQL = [
     "ALTER TEXT SEARCH CONFIGURATION dateline_english"
     " ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
     """CREATE TABLE search_pgdocument (
-        story_id bigint PRIMARY KEY REFERENCES articles_story (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        story_id bigint PRIMARY KEY,  -- no FOREIGN KEY, so flush can truncate stories; deletes go by signal
         config regconfig NOT NULL,
         headline text NOT NULL,
         summary text NOT NULL,
