@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dateline.editions.EditionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dateline.context_processors.site",
                 "dateline.timing.generation_marker",
+                "dateline.editions.edition_switcher",
                 "dateline.articles.context_processors.navigation",
             ],
         },
@@ -136,7 +139,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
-LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("fa", _("Persian")), ("fr", _("French"))]
+# Editions: the default one (LANGUAGE_CODE) at the unprefixed URLs, each other under its code (/ar/, /fa/).
+# An edition needs a catalogue in dateline/locale; these are the languages one exists for.
+INTERFACE_LANGUAGES = {"en": _("English"), "ar": _("Arabic"), "fa": _("Persian"), "fr": _("French")}
+EDITIONS = list(dict.fromkeys([LANGUAGE_CODE, *env_list("EDITIONS", "en,ar,fa")]))
+LANGUAGES = [(code, INTERFACE_LANGUAGES.get(code, code)) for code in EDITIONS]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -203,6 +210,7 @@ CONTENT_SECURITY_POLICY = {
 CAPTCHA_IMAGE_SIZE = (120, 50)
 CAPTCHA_FONT_SIZE = 34
 CAPTCHA_TIMEOUT = 30  # minutes a security key stays valid: long enough to write a comment
+CAPTCHA_FLITE_PATH = shutil.which("flite")  # speaks the key (the audio alternative) where installed
 COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))

@@ -1,31 +1,50 @@
 """The footer's "Page Generated in N sec" and the Server-Timing header: one honest measurement.
 
-Templates print MARKER where the figure goes; `stamp()` writes in the time elapsed since the request reached
+Templates print a marker where the figure goes; `stamp()` writes in the time elapsed since the request reached
 the server process, at the moment the response is ready to be sent. Anything that serves a page (Django,
 or a cache in front of it) stamps at send time, so a cached page reports the time it took, not the time
 it took when first rendered.
+
+The marker names the page's language (`<!--dateline:generated-in:fa-->`), and the figure is written as that
+language writes numbers: `0.0012` in English, `۰/۰۰۱۲` in Persian. The Server-Timing header stays standard.
+A marker without a language (MARKER) gets plain digits.
 """
 
+import re
 from time import perf_counter
 
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from dateline.articles.datelines import format_decimal
+
 MARKER = "<!--dateline:generated-in-->"
-_MARKER_BYTES = MARKER.encode()
+_MARKER = re.compile(rb"<!--dateline:generated-in(?::([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?-->")
+PLACES = 4
 
 
 def generation_marker(request):
-    """Context processor: the place where the footer's figure goes."""
-    return {"generated_in": mark_safe(MARKER)}
+    """Context processor: the place where the footer's figure goes, in the language of the page being rendered."""
+    language = translation.get_language()
+    return {"generated_in": mark_safe(f"<!--dateline:generated-in:{language}-->" if language else MARKER)}
 
 
 def stamp(body, started, now=None):
     """Return (body with the figure written in, Server-Timing header value)."""
-    seconds = round((now or perf_counter()) - started, 4)
-    at = body.rfind(_MARKER_BYTES)
-    if at >= 0:
-        body = b"%s%.4f%s" % (body[:at], seconds, body[at + len(_MARKER_BYTES) :])
+    seconds = round((now or perf_counter()) - started, PLACES)
+    at = body.rfind(b"<!--dateline:generated-in")
+    match = _MARKER.match(body, at) if at >= 0 else None
+    if match:
+        body = b"%s%s%s" % (body[:at], figure(seconds, match[1]).encode(), body[match.end() :])
     return body, f"app;dur={seconds * 1000:.1f}"
+
+
+def figure(seconds, language=None):
+    """The footer's figure: `0.0012`, or as `language` writes it."""
+    if not language:
+        return f"{seconds:.{PLACES}f}"
+    with translation.override(language.decode()):
+        return format_decimal(seconds, PLACES)
 
 
 class PageTimingMiddleware:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.shortcuts import redirect
@@ -39,19 +40,23 @@ sitemaps = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),
-    path("robots.txt", views.robots_txt),
 ]
 
 urlpatterns = [
-    *feeds,
-    *sitemaps,
-    path("", include("dateline.articles.urls")),
-    path("", include("dateline.comments.urls")),
-    path("", include("dateline.search.urls")),
+    path("robots.txt", views.robots_txt),
     path("api/", include("dateline.api.urls")),
     path("newsroom/", include("dateline.newsroom.urls")),
     path("", include("dateline.images.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    # Reader pages, per edition: the default edition's unprefixed, the others' under their language code (/fa/…).
+    *i18n_patterns(
+        *feeds,
+        *sitemaps,
+        path("", include("dateline.articles.urls")),
+        path("", include("dateline.comments.urls")),
+        path("", include("dateline.search.urls")),
+        prefix_default_language=False,
+    ),
 ]

@@ -1,6 +1,7 @@
 from django.http import HttpResponse
 from django.urls import reverse
 
+from dateline.articles.editions import editions, reading
 from dateline.articles.links import absolute_url
 
 
@@ -12,7 +13,8 @@ def robots_txt(request):
         "Disallow: /newsroom/",
         "Disallow: /comments/",
         "Disallow: /captcha/",
-        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
-        f"Sitemap: {absolute_url(reverse('news-sitemap'), request)}",
     ]
+    for code in editions():
+        with reading(code):
+            lines += [f"Sitemap: {absolute_url(reverse(name), request)}" for name in ("sitemap", "news-sitemap")]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

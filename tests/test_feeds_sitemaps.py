@@ -172,3 +172,10 @@ def test_lead_image_is_an_enclosure(client, stories, settings, tmp_path):
     assert enclosure.type == "image/jpeg"
     assert enclosure.href.startswith("http://testserver/media/images/")
     assert int(enclosure.length) == seed.lead_image.file.size
+
+
+def test_robots_txt_lists_every_editions_sitemaps(client, settings):
+    """Each edition's sitemap and news sitemap is announced, under its prefix."""
+    text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
+    assert "Sitemap: http://news.example.org/fa/sitemap.xml" in text
+    assert "Sitemap: http://news.example.org/ar/news-sitemap.xml" in text

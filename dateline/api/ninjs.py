@@ -75,7 +75,7 @@ def pubstatus(story):
 
 
 def byline(story):
-    """"Amira Haddad and Lina Aziz, with reporting by Reuters"."""
+    """The byline as the page reads it: Amira Haddad and Lina Aziz, with reporting by Reuters."""
     names = [author.name for author in story.authors.all()]
     by = " and ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
     if story.reporting_credit:
@@ -113,7 +113,9 @@ def lead_image(story, absolute):
     if caption := story.lead_image_caption or image.caption:
         picture["descriptions"] = [{"role": "caption", "contenttype": "text/plain", "value": caption}]
     if image.alt_text:
-        picture.setdefault("descriptions", []).append({"role": "alt", "contenttype": "text/plain", "value": image.alt_text})
+        picture.setdefault("descriptions", []).append(
+            {"role": "alt", "contenttype": "text/plain", "value": image.alt_text}
+        )
     if credit := story.lead_image_credit or image.credit:
         picture["by"] = credit
     return picture

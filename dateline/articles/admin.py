@@ -5,8 +5,9 @@ from .models import FrontPage, Section, Tag
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "position"]
+    list_display = ["name", "slug", "language", "parent", "position"]
     list_editable = ["position"]
+    list_filter = ["language"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -1,10 +1,16 @@
-"""The dateline's time format, `0350 GMT November 24, 2021`: written in the active language (an edition's
-month names), read in English (the import format)."""
+"""The dateline's time format, `0350 GMT November 24, 2021`: written in the active language's conventions (an
+edition's order, month names and digits, which its catalogue gives), read in English (the import format).
+
+The Gregorian calendar everywhere. Persian: `۲۴ نوامبر ۲۰۲۱، ۰۳:۵۰ به وقت گرینویچ`, Persian digits; Arabic:
+`24 نوفمبر 2021، 03:50 بتوقيت غرينتش`, Western digits as most Arabic news sites print them; French:
+`24 novembre 2021, 03:50 GMT`.
+"""
 
 import datetime as dt
 import re
 
-from django.utils import dateformat
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import pgettext
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -15,8 +21,35 @@ EXAMPLE = "0350 GMT November 24, 2021"
 
 
 def format_dateline(moment):
-    """4-digit 24-hour GMT time, full month name, day without leading zero, year."""
-    return dateformat.format(moment.astimezone(dt.UTC), r"Hi \G\M\T F j, Y")
+    """In English: 4-digit 24-hour GMT time, full month name, day without leading zero, year."""
+    moment = moment.astimezone(dt.UTC)
+    # Translators: a story's time in GMT: `0350 GMT November 24, 2021`. Order the parts as your readers expect;
+    # {hour} and {minute} have two digits, {day} none to spare; digits are converted by the "digits" entry.
+    pattern = pgettext("dateline", "{hour}{minute} GMT {month} {day}, {year}")
+    text = pattern.format(
+        hour=f"{moment.hour:02d}",
+        minute=f"{moment.minute:02d}",
+        month=MONTH_NAMES[moment.month],
+        day=moment.day,
+        year=f"{moment.year:04d}",
+    )
+    return localize_digits(text)
+
+
+def localize_digits(text):
+    """`text` with its digits written as the active language writes them (Persian: ۰۱۲۳۴۵۶۷۸۹)."""
+    # Translators: the ten digits, zero to nine, as your edition prints them.
+    digits = pgettext("digits", "0123456789")
+    if digits == "0123456789" or len(digits) != 10:
+        return text
+    return text.translate(str.maketrans("0123456789", digits))
+
+
+def format_decimal(number, places):
+    """`number` with `places` decimals, in the active language's digits and decimal separator (Persian: ۰/۰۰۱۲)."""
+    # Translators: the decimal separator, as in 0.0012 (Persian newspapers print ۰/۰۰۱۲).
+    separator = pgettext("decimal separator", ".")
+    return localize_digits(f"{number:.{places}f}".replace(".", separator))
 
 
 def parse_dateline(text):

@@ -1,4 +1,5 @@
-"""Demo content for `dateline demo`: the reference story and a generated newsroom, all marked as demo."""
+"""Demo content for `dateline demo`: the reference story and a generated newsroom, all marked as demo; the Persian
+and Arabic editions' stories are in demo_editions."""
 
 import random
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from dateline.accounts.models import Author
 
+from . import demo_editions
 from .html import paragraphs_to_html
 from .importers import Report, import_file
 from .models import Correction, FrontPage, LiveEntry, Section, Story, Tag
@@ -110,6 +112,7 @@ def load():
         FrontPage.objects.update_or_create(language=seed.language, defaults={"lead": seed})
         created = generate_stories(sections, authors)
         tag_generated_stories()
+        created += demo_editions.load(seed, authors)
     return created
 
 

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom 1.0 feeds for the site, each section, tag and author (Django's syndication framework)."""
+"""RSS 2.0 and Atom 1.0 feeds for the site, each section, tag and author (Django's syndication framework);
+each edition has its own, with its stories only."""
 
 import copy
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
 
+from .editions import current_edition, in_edition
 from .links import absolute_url
 from .models import Section, Story, Tag
 
@@ -17,7 +19,7 @@ FEED_LENGTH = 50
 
 
 class StoryFeed(Feed):
-    """The latest published stories of the whole site; subclasses narrow `stories()`."""
+    """The latest published stories of the edition; subclasses narrow `stories()`."""
 
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)  # one instance serves every request: keep this request on a copy
@@ -25,7 +27,7 @@ class StoryFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def stories(self, obj):
-        return Story.objects.published()
+        return Story.objects.published().in_edition(current_edition())
 
     def items(self, obj):
         related = self.stories(obj).latest_first().select_related("section", "lead_image")
@@ -89,10 +91,10 @@ class StoryFeed(Feed):
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(Section.objects.filter(in_edition(current_edition())), slug=slug)
 
     def stories(self, section):
-        return Story.objects.published().filter(section__in=[section, *section.children.all()])
+        return super().stories(section).filter(section__in=[section, *section.children.all()])
 
     def title(self, section):
         return f"{section.name} – {settings.SITE_NAME}"
@@ -103,7 +105,7 @@ class TagFeed(StoryFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def stories(self, tag):
-        return Story.objects.published().filter(tags=tag)
+        return super().stories(tag).filter(tags=tag)
 
     def title(self, tag):
         return f"{tag.name} – {settings.SITE_NAME}"
@@ -114,7 +116,7 @@ class AuthorFeed(StoryFeed):
         return get_object_or_404(Author, slug=slug)
 
     def stories(self, author):
-        return Story.objects.published().filter(authors=author)
+        return super().stories(author).filter(authors=author)
 
     def title(self, author):
         return f"{author.name} – {settings.SITE_NAME}"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from .editions import edition_of, in_edition, reading
 from .html import clean_html
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"}
@@ -34,6 +36,12 @@ class Section(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in the navigation."))
     description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("edition"),
+        max_length=35,
+        default=default_language,
+        help_text=_("The language of the edition whose navigation lists this section, e.g. “fa”."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -49,7 +57,9 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        """The section's front, in its edition."""
+        with reading(edition_of(self.language)):
+            return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
@@ -103,6 +113,10 @@ class StoryQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-news_id")
+
+    def in_edition(self, edition):
+        """The stories of one edition (see articles.editions)."""
+        return self.filter(in_edition(edition))
 
 
 class Story(models.Model):
@@ -163,6 +177,15 @@ class Story(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The original story this one translates; the two pages then link to each other."),
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -190,7 +213,19 @@ class Story(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"news_id": self.news_id, "slug": self.slug})
+        """The story's page, in the edition of its language."""
+        with reading(self.edition):
+            return reverse("articles:detail", kwargs={"news_id": self.news_id, "slug": self.slug})
+
+    def clean(self):
+        """A translation points at an original in another edition, which is not itself a translation."""
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk or original.translation_of_id:
+            raise ValidationError({"translation_of": _("Choose the original story, not a translation of it.")})
+        if original.edition == self.edition:
+            raise ValidationError({"translation_of": _("A translation is in another language than its original.")})
 
     @property
     def is_scheduled(self):
@@ -203,6 +238,19 @@ class Story(models.Model):
     @property
     def direction(self):
         return text_direction(self.language)
+
+    @property
+    def edition(self):
+        return edition_of(self.language)
+
+    def linked_translations(self):
+        """The published stories linked to this one as translations (its original, the original's other
+        translations, its own), in edition order."""
+        original = self.translation_of_id or self.pk
+        linked = Story.objects.published().filter(models.Q(pk=original) | models.Q(translation_of=original))
+        stories = [story for story in linked.exclude(pk=self.pk) if story.edition != self.edition]
+        order = {code: i for i, code in enumerate(settings.EDITIONS)}
+        return sorted(stories, key=lambda story: order.get(story.edition, len(order)))
 
     @property
     def language_name(self):
@@ -283,3 +331,30 @@ class FrontPage(models.Model):
 
     def __str__(self):
         return str(_("Front page (%(language)s)") % {"language": self.language})
+
+
+class ImportedItem(models.Model):
+    """Where an imported story, byline or comment came from, so importing the same source again updates it.
+
+    `source` names the origin and the kind (a feed's id, `wordpress:<site>`, `wordpress-comment:<site>`, …), `key`
+    the item's id there (an entry's id, a post id, a login). Stories and bylines are linked; a comment is linked by
+    its story only (the comments app sits above this one), which is enough to import it once.
+    """
+
+    source = models.CharField(_("source"), max_length=500)
+    key = models.CharField(_("key"), max_length=500)
+    story = models.ForeignKey(
+        Story, verbose_name=_("story"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        "accounts.Author", verbose_name=_("author"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="one_import_per_source_key")]
+
+    def __str__(self):
+        return f"{self.source} {self.key}"

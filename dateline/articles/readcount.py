@@ -56,15 +56,17 @@ def add_read(story_id, day):
         views.update(count=F("count") + 1)
 
 
-def most_read(days=None, limit=5):
-    """The `limit` published stories read most over the last `days` days (today included), most read first.
+def most_read(days=None, limit=5, edition=None):
+    """The `limit` published stories read most over the last `days` days (today included), most read first;
+    only one edition's stories when `edition` is given.
 
     `days` defaults to the MOST_READ_DAYS setting (2: today and yesterday). One query, with the section.
     """
     days = days or getattr(settings, "MOST_READ_DAYS", MOST_READ_DAYS)
     since = today() - dt.timedelta(days=days - 1)
     window = StoryViews.objects.filter(day__gte=since)
-    totals = window.filter(story__in=Story.objects.published()).values("story").annotate(reads=Sum("count"))
+    published = Story.objects.published() if edition is None else Story.objects.published().in_edition(edition)
+    totals = window.filter(story__in=published).values("story").annotate(reads=Sum("count"))
     top = totals.order_by("-reads", "-story").values("story")[:limit]
     reads = window.filter(story=OuterRef("pk")).values("story").annotate(reads=Sum("count")).values("reads")
     stories = Story.objects.published().filter(pk__in=Subquery(top)).annotate(reads=Subquery(reads))

@@ -1,4 +1,5 @@
-"""sitemap.xml (an index over paginated sitemaps) and a Google News sitemap of the last 48 hours."""
+"""sitemap.xml (an index over paginated sitemaps) and a Google News sitemap of the last 48 hours, per edition:
+/fa/sitemap.xml lists the Persian edition's pages."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -9,7 +10,12 @@ from django.utils import timezone
 
 from dateline.accounts.models import Author
 
+from .editions import current_edition, in_edition
 from .models import Section, Story, Tag
+
+
+def edition_stories():
+    return Story.objects.published().in_edition(current_edition())
 
 
 class SiteSitemap(Sitemap):
@@ -27,7 +33,7 @@ class StorySitemap(SiteSitemap):
 
     def items(self):
         return (
-            Story.objects.published()
+            edition_stories()
             .order_by("-published_at", "-news_id")
             .only("news_id", "slug", "published_at", "revised_at")
         )
@@ -38,17 +44,17 @@ class StorySitemap(SiteSitemap):
 
 class SectionSitemap(SiteSitemap):
     def items(self):
-        return Section.objects.all()
+        return Section.objects.filter(in_edition(current_edition()))
 
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        return Tag.objects.filter(stories__in=Story.objects.published()).distinct().order_by("name")
+        return Tag.objects.filter(stories__in=edition_stories()).distinct().order_by("name")
 
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        return Author.objects.filter(stories__in=Story.objects.published()).distinct().order_by("name")
+        return Author.objects.filter(stories__in=edition_stories()).distinct().order_by("name")
 
 
 class NewsSitemap(StorySitemap):
@@ -58,7 +64,7 @@ class NewsSitemap(StorySitemap):
 
     def items(self):
         since = timezone.now() - timedelta(hours=48)
-        return Story.objects.published().filter(published_at__gte=since).order_by("-published_at")
+        return edition_stories().filter(published_at__gte=since).order_by("-published_at")
 
 
 SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSitemap}

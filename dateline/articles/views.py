@@ -3,10 +3,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
 
 from . import metadata
+from .editions import current_edition, edition_of, local_name, reading
 from .models import FrontPage, Section, Story, Tag
 from .readcount import count_read, most_read
 
@@ -24,18 +26,26 @@ def story_redirect(request, news_id):
 
 
 def story_detail(request, news_id, slug):
+    """The story's page, at one address: its slug, in its language's edition."""
     story = published_story(news_id)
-    if slug != story.slug:
+    if slug != story.slug or story.edition != current_edition():
         return redirect(story, permanent=True)
     count_read(request, story)
     return render_story(request, story)
 
 
 def render_story(request, story, extra_context=None, status=200):
-    """The story page; the comments app renders it again with a form that needs correcting."""
+    """The story page, in its edition's language; the comments app renders it again with a form that needs
+    correcting, the newsroom with a preview."""
+    with reading(story.edition):
+        context = story_context(request, story, extra_context)
+        return render(request, "articles/story_detail.html", context, status=status)
+
+
+def story_context(request, story, extra_context):
     tags = list(story.tags.all())
     updated_at = shown_update(story)
-    context = {
+    return {
         "story": story,
         "authors": story.authors.all(),
         "tags": tags,
@@ -45,11 +55,21 @@ def render_story(request, story, extra_context=None, status=200):
         "structured_data": metadata.news_article(story, request, updated_at),
         "share_image": metadata.lead_image(story, request),
         "related": related_stories(story, tags),
-        "most_read": most_read(),
+        "most_read": most_read(edition=story.edition),
         "current_section": top_section(story.section),
+        "translations": translation_links(story),
         **(extra_context or {}),
     }
-    return render(request, "articles/story_detail.html", context, status=status)
+
+
+def translation_links(story):
+    """The story's published translations, each with a "Read this story in …" in its own language."""
+    links = []
+    for other in story.linked_translations():
+        with reading(other.edition):
+            label = _("Read this story in %(language)s") % {"language": local_name(other.edition)}
+        links.append({"story": other, "label": label})
+    return links
 
 
 def shown_update(story):
@@ -71,15 +91,17 @@ def related_stories(story, tags, limit=RELATED_STORIES):
     near = Q(pk__in=tagged)
     if story.section_id:
         near |= Q(section_id=story.section_id)
-    stories = Story.objects.published().exclude(pk=story.pk).filter(near)
+    stories = Story.objects.published().in_edition(story.edition).exclude(pk=story.pk).filter(near)
     ranked = stories.annotate(shares_tag=Exists(tagged.filter(story=OuterRef("pk"))))
     ordered = ranked.order_by("-shares_tag", "-published_at", "-news_id").select_related("section")
     return list(ordered[:limit])
 
 
 def front_page(request):
-    lead = lead_story()
-    stories = Story.objects.published()
+    """The edition's front: its lead story, then its latest stories."""
+    edition = current_edition()
+    lead = lead_story(edition)
+    stories = Story.objects.published().in_edition(edition)
     if lead:
         stories = stories.exclude(pk=lead.pk)
     return render(request, "articles/front_page.html", {"lead": lead, "page": paginate(request, stories)})
@@ -89,8 +111,10 @@ def section_page(request, slug):
     """A section's front: its stories and its sub-sections' stories (at any depth), with links to the sub-sections."""
     tree = SectionTree(Section.objects.all())
     section = tree.find(slug)
+    if edition_of(section.language) != current_edition():
+        return redirect(section, permanent=True)
     ancestors = tree.ancestors(section)
-    stories = Story.objects.published().filter(section_id__in=tree.ids_under(section))
+    stories = edition_stories().filter(section_id__in=tree.ids_under(section))
     context = {
         "section": section,
         "ancestors": ancestors,
@@ -103,20 +127,26 @@ def section_page(request, slug):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    stories = Story.objects.published().filter(tags=tag)
+    stories = edition_stories().filter(tags=tag)
     return render(request, "articles/tag_page.html", {"tag": tag, "page": paginate(request, stories)})
 
 
 def author_page(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
-    stories = Story.objects.published().filter(authors=author)
+    stories = edition_stories().filter(authors=author)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 
 
-def lead_story():
-    """The editors' choice for the front page, or the latest story when they chose none (or it is not live)."""
-    front = FrontPage.objects.filter(language=settings.LANGUAGE_CODE).select_related("lead").first()
-    published = Story.objects.published()
+def edition_stories():
+    """The published stories of the edition being read."""
+    return Story.objects.published().in_edition(current_edition())
+
+
+def lead_story(edition):
+    """The editors' choice for the edition's front page, or its latest story when they chose none (or it is not
+    live)."""
+    front = FrontPage.objects.filter(language=edition).select_related("lead").first()
+    published = Story.objects.published().in_edition(edition)
     if front and front.lead_id and published.filter(pk=front.lead_id).exists():
         return front.lead
     return published.latest_first().first()

@@ -14,15 +14,19 @@ ISSUED_SALT = "dateline.comments.issued"
 
 
 class SecurityKeyInput(CaptchaTextInput):
-    """The captcha image with a `refresh` link (see static/dateline/site.js), valid HTML5."""
+    """The captcha image with `refresh` (see static/dateline/site.js) and `listen` links, valid HTML5."""
 
     template_name = "comments/security_key.html"
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        hidden = context["widget"]["subwidgets"][0]["attrs"]
-        hidden.pop("required", None)  # neither is allowed on type=hidden
-        hidden.pop("autocomplete", None)
+        hidden, answer = (subwidget["attrs"] for subwidget in context["widget"]["subwidgets"])
+        for attribute in ("required", "autocomplete", "aria-invalid", "aria-describedby"):
+            hidden.pop(attribute, None)  # none is allowed on type=hidden
+        if answer.get("aria-invalid") and attrs and attrs.get("id"):
+            # Django names no message for a field made of several inputs; the answer points at the form's.
+            answer["aria-describedby"] = f"{attrs['id']}_error"
+        context["image_width"], context["image_height"] = settings.CAPTCHA_IMAGE_SIZE  # no layout shift
         return context
 
 
@@ -58,6 +62,7 @@ class CommentForm(forms.ModelForm):
         fields = ["name", "email", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
         labels = {"email": _("E-mail (optional, never shown)")}
+        help_texts = {"email": ""}  # the label says it; an unshown help text would leave aria-describedby dangling
         field_classes = {"name": PlainTextField, "body": PlainTextField}
 
     def __init__(self, *args, **kwargs):

@@ -83,13 +83,18 @@ class StoryAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     list_select_related = ["section"]
-    autocomplete_fields = ["tags", "authors", "lead_image"]
+    autocomplete_fields = ["tags", "authors", "lead_image", "translation_of"]
     readonly_fields = ["news_id", "revised_at", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
         (
             _("Classification"),
-            {"fields": ["section", "tags", "authors", "reporting_credit", "story_type", "location", "language"]},
+            {
+                "fields": [
+                    *["section", "tags", "authors", "reporting_credit", "story_type", "location", "language"],
+                    "translation_of",
+                ]
+            },
         ),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_caption", "lead_image_credit"]}),
         (_("Publication"), {"fields": ["status", "published_at", "revised_at", "based_on"]}),

@@ -58,7 +58,7 @@ class StoryAdminForm(forms.ModelForm):
         model = Story
         fields = [
             *["headline", "slug", "summary", "body"],
-            *["section", "tags", "authors", "reporting_credit", "story_type", "location", "language"],
+            *["section", "tags", "authors", "reporting_credit", "story_type", "location", "language", "translation_of"],
             *["lead_image", "lead_image_caption", "lead_image_credit", "status", "published_at"],
         ]
         widgets = {"body": BodyEditorWidget}

@@ -1,6 +1,9 @@
-"""What an importer reports: refusals that say where and why, and the run's counts."""
+"""What an importer reports: refusals that say where and why, what was skipped, and the run's counts."""
 
 from dataclasses import dataclass, field
+
+# Files with more items than this report their progress (to `Report.progress`, when one is set).
+PROGRESS_AFTER = 200
 
 
 class Refused(Exception):
@@ -17,11 +20,23 @@ class Refused(Exception):
 
 @dataclass
 class Report:
-    """What an import run did, for the summary line."""
+    """What an import run did, for the summary line.
+
+    `skipped` lists items a source holds that Dateline does not take (a WordPress attachment, menu item, page):
+    not an error. `progress(source, done, total)`, when set, hears how far a large file has got.
+    """
 
     imported: int = 0
     updated: int = 0
     refused: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    progress: object = field(default=None, compare=False, repr=False)
 
     def __str__(self):
-        return f"Imported {self.imported}, updated {self.updated}, refused {len(self.refused)}."
+        counts = f"Imported {self.imported}, updated {self.updated}, refused {len(self.refused)}"
+        return f"{counts}, skipped {len(self.skipped)}." if self.skipped else f"{counts}."
+
+    def advance(self, source, done, total):
+        """Pass a large file's progress on to whoever listens."""
+        if self.progress and total > PROGRESS_AFTER:
+            self.progress(source, done, total)

@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..datelines import format_dateline
+from ..datelines import format_dateline, localize_digits
 from ..links import absolute_url
 
 register = template.Library()
@@ -15,6 +15,12 @@ register = template.Library()
 def dateline(moment):
     """`{{ story.published_at|dateline }}` → 0350 GMT November 24, 2021"""
     return format_dateline(moment) if moment else ""
+
+
+@register.filter
+def digits(value):
+    """`{{ story.news_id|digits }}` → 318214, or ۳۱۸۲۱۴ in the Persian edition."""
+    return localize_digits(str(value))
 
 
 @register.simple_tag(takes_context=True)

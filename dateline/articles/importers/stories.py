@@ -1,0 +1,154 @@
+"""Writing what the feed and WordPress importers read: stories keyed on their source's id, and the tags,
+sections and bylines they name (found when they exist, made when they do not)."""
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from dateline.accounts.models import Author
+
+from ..models import ImportedItem, Section, Story, Tag
+from .plaintext import LANGUAGE_TAG, MAX_HEADLINE, MAX_LANGUAGE
+from .report import Refused
+
+MAX_KEY = 500
+MAX_NAME = 100
+MAX_AUTHOR = 120
+SUMMARY_CHARS = 300
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class ImportedStory:
+    """A story as a source describes it; `status` is applied to a new story only (see save_story)."""
+
+    source: str
+    key: str
+    headline: str
+    body: str
+    status: str
+    published_at: datetime | None = None
+    summary: str = ""
+    language: str = ""
+    slug: str = ""
+    revised_at: datetime | None = None
+    section: Section | None = None
+    tags: list = field(default_factory=list)
+    authors: list = field(default_factory=list)
+
+
+def fit(text):
+    """A source or key that fits its column: itself, or a digest of it when it is too long."""
+    text = CONTROL.sub("", str(text))
+    return text if len(text) <= MAX_KEY else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def plain_text(markup):
+    """The text of an HTML fragment (or of text with entities) on one line: no tags, no control characters."""
+    return SPACES.sub(" ", CONTROL.sub("", html.unescape(strip_tags(markup or "")))).strip()
+
+
+def headline_from(title):
+    """A headline from a source's title, or Refused when it is empty or too long."""
+    headline = plain_text(title)
+    if not headline:
+        raise Refused("has no title")
+    if len(headline) > MAX_HEADLINE:
+        raise Refused(f"title is {len(headline)} characters long; the limit is {MAX_HEADLINE}")
+    return headline
+
+
+def summary_from(body):
+    """A summary for a source that gives none: the start of the body's text."""
+    return Truncator(plain_text(body)).chars(SUMMARY_CHARS)
+
+
+def language_or_default(value):
+    """A source's language tag when it is a valid BCP 47 code, else the site's language."""
+    value = (value or "").strip()
+    if value and len(value) <= MAX_LANGUAGE and LANGUAGE_TAG.fullmatch(value):
+        return value
+    return settings.LANGUAGE_CODE
+
+
+def imported(source, key):
+    """The record of an earlier import of this item, or None."""
+    return ImportedItem.objects.filter(source=fit(source), key=fit(key)).first()
+
+
+def remember(source, key, **targets):
+    """Note that this item came from this source (story=, author=), so a second import finds it."""
+    ImportedItem.objects.update_or_create(source=fit(source), key=fit(key), defaults=targets)
+
+
+def save_story(item):
+    """Create or update the story this source item became: the story, and True when it is new.
+
+    A new story takes the source's status; an update refreshes the content and keeps the editors' status (an
+    unpublished story stays unpublished), as the plain-text importer does. Call inside a transaction.
+    """
+    record = imported(item.source, item.key)
+    story = record.story if record and record.story else Story()
+    created = story.pk is None
+    for name in ("headline", "section", "revised_at"):
+        setattr(story, name, getattr(item, name))
+    story.body = item.body.replace("\x00", "")  # PostgreSQL stores no NUL in text
+    story.slug = item.slug or story.slug
+    story.summary = item.summary or summary_from(item.body)
+    story.language = language_or_default(item.language)
+    if item.published_at or created:
+        story.published_at = item.published_at
+    if created:
+        story.status = item.status
+    story.save()
+    story.tags.set(item.tags)
+    story.authors.set(item.authors)
+    remember(item.source, item.key, story=story)
+    return story, created
+
+
+def free_slug(model, name, limit=120):
+    """A slug from the name that no row of the model has yet: ports, ports-2, …"""
+    base = slugify(name, allow_unicode=True)[: limit - 6].strip("-") or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def tag_named(name, slug=""):
+    """The tag with this name (any case) or slug, made when there is none."""
+    name = plain_text(name)[:MAX_NAME]
+    slug = slugify(slug or name, allow_unicode=True)[:120]
+    tag = Tag.objects.filter(name__iexact=name).first() or (slug and Tag.objects.filter(slug=slug).first())
+    return tag or Tag.objects.create(name=name, slug=free_slug(Tag, slug or name))
+
+
+def tags_named(names):
+    """Tags for these names, each once, in order; empty names are ignored."""
+    tags = []
+    for name in names:
+        if plain_text(name) and (tag := tag_named(name)) not in tags:
+            tags.append(tag)
+    return tags
+
+
+def section_for(slug, name, parent=None):
+    """The section with this slug, made (under parent) when there is none. An existing one is left as it is."""
+    slug = slugify(slug or name, allow_unicode=True)[:120] or free_slug(Section, name)
+    section = Section.objects.filter(slug=slug).first()
+    return section or Section.objects.create(slug=slug, name=plain_text(name)[:MAX_NAME] or slug, parent=parent)
+
+
+def author_named(name):
+    """The byline with exactly this name, made when there is none."""
+    name = plain_text(name)[:MAX_AUTHOR]
+    return Author.objects.filter(name=name).first() or Author.objects.create(name=name)
