@@ -41,8 +41,25 @@ def final_url(url, wait=0):
             time.sleep(0.25)
 
 
+ATTEMPTS = 3
+
+
 def lighthouse(url, output):
-    """Run Lighthouse on one URL; its JSON report is written to `output`."""
+    """Run Lighthouse on one URL; its JSON report is written to `output`.
+
+    Chrome's trace recording sometimes fails on a busy machine (Lighthouse's NO_NAVSTART / NO_FCP runtime
+    errors, which say "run Lighthouse again"): such a run is retried, up to ATTEMPTS times.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run_lighthouse(url, output)
+        except subprocess.CalledProcessError:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"Lighthouse failed on {url}; trying again ({attempt + 1}/{ATTEMPTS})", file=sys.stderr)
+
+
+def run_lighthouse(url, output):
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
     command = [
         "npx", "--no-install", "lighthouse", url, "--output=json", f"--output-path={output}", "--quiet",
