@@ -4,6 +4,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import pytest
 import time_machine
@@ -771,3 +772,67 @@ def test_docs_page_loads_nothing_from_elsewhere(client):
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert all('type="application/json"' in attributes for attributes in inline)
     assert "cdn" not in html.lower() and "style=" not in html
+
+
+def test_openapi_document_is_a_valid_openapi_description(client):
+    """/api/v1/openapi.json passes the OpenAPI specification's own validator."""
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)
+    assert document["info"]["title"] == "Dateline API"
+
+
+def schema_values(schema):
+    """A hypothesis strategy for values of (roughly) an OpenAPI parameter schema, and some that break it."""
+    kinds = {s.get("type") for s in [schema, *schema.get("anyOf", [])]}
+    strategies = [st.text(max_size=40), st.integers(min_value=-(2**70), max_value=2**70)]
+    if "boolean" in kinds:
+        strategies.append(st.booleans())
+    if "string" in kinds and schema.get("format") == "date-time":
+        strategies.append(st.datetimes().map(lambda moment: moment.isoformat()))
+    if enum := schema.get("enum"):
+        strategies.append(st.sampled_from(enum))
+    return st.one_of(strategies)
+
+
+def openapi_operations():
+    """Every (method, path, parameters) the API documents, read from its own OpenAPI document."""
+    from dateline.api.v1.api import api
+
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    return [
+        (method, path, operation.get("parameters", []))
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "patch"}
+    ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_documented_operation_answers_without_a_500(client, editor, data):
+    """Hypothesis calls each operation of the OpenAPI document with generated parameters: never a 500."""
+    method, path, parameters = data.draw(st.sampled_from(openapi_operations()))
+    query = {}
+    for parameter in parameters:
+        value = str(data.draw(schema_values(parameter.get("schema", {}))))
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", quote(value, safe="") or "0")
+        elif parameter["in"] == "query" and data.draw(st.booleans()):
+            query[parameter["name"]] = value
+    headers = bearer(editor) if data.draw(st.booleans()) else {}
+    if method == "get":
+        response = client.get(path, query, headers=headers)
+    else:
+        body = json.dumps(data.draw(JSON_VALUES))
+        send = client.patch if method == "patch" else client.post
+        response = send(f"{path}?{urlencode(query)}", body, content_type="application/json", headers=headers)
+    assert response.status_code < 500, (method, path, query, response.content[:300])
+
+
+def test_the_property_test_covers_every_operation():
+    """The generated calls draw from all operations: reads, writes, moderation, search, ninjs."""
+    paths = {path for _, path, _ in openapi_operations()}
+    assert {"/api/v1/stories", "/api/v1/stories/{news_id}/ninjs", "/api/v1/search", "/api/v1/comments"} <= paths
+    assert len(openapi_operations()) >= 15

@@ -84,7 +84,18 @@ def public_pages(client, story):
         "search-no-results": client.get("/search", {"q": "xylophonist"}),
         "comment-form-with-errors": wrong_key_page(client, story),
         "not-found": client.get("/news/1/no-such-story"),
+        **edition_pages(client),
     }
+
+
+def edition_pages(client):
+    """The right-to-left editions' front pages and a story of each."""
+    pages = {}
+    for code in ("ar", "fa"):
+        pages[f"front-{code}"] = client.get(f"/{code}/")
+        story = Story.objects.published().filter(language=code).first()
+        pages[f"story-{code}"] = client.get(story.get_absolute_url())
+    return pages
 
 
 # A page with one known error, so a run that checked nothing cannot pass.
