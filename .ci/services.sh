@@ -34,5 +34,6 @@ for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break;
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/dateline"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export PGDATA_DIR="$RUNDIR/pg"  # tests that restart PostgreSQL (tests/test_faults.py) need its data folder
 echo "PostgreSQL on $PG_PORT, Redis on $REDIS_PORT"
 "$@"

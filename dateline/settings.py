@@ -3,6 +3,7 @@
 import os
 import secrets
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,17 +47,21 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Dateline")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dateline.accounts.admin_config.NewsroomAdminConfig",  # django.contrib.admin with the staff login of accounts.login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "captcha",
     "ninja",
     "django_prose_editor",
     "dateline",
+    "dateline.pagecache",
     "dateline.api",
     "dateline.newsroom",
     "dateline.search",
@@ -68,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dateline.timing.PageTimingMiddleware",
+    "dateline.errors.DatabaseOutageMiddleware",  # a database outage is a 503 page, not a stack trace
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -76,8 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dateline.urls"
@@ -118,11 +126,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Read replicas (docs/deploy.md): reads go to them; writes, transactions and requests that may write, to the primary.
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), 1):
+    DATABASES[f"replica{number}"] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[f"replica{number}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dateline.dbrouter.ReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "dateline.cache.TolerantRedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -131,6 +144,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -206,6 +220,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Limits (docs/security.md). The client's address is REMOTE_ADDR, or with TRUSTED_PROXIES=N the one the Nth
+# proxy from us wrote into X-Forwarded-For.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+COMMENTS_RATE_PER_IP = os.environ.get("COMMENTS_RATE_PER_IP", "5/m")
+COMMENTS_RATE_PER_STORY = os.environ.get("COMMENTS_RATE_PER_STORY", "30/m")
+LOGIN_RATE_PER_IP = os.environ.get("LOGIN_RATE_PER_IP", "20/10m")  # failed logins from one address, any usernames
+# django-axes locks a username at one address (never everywhere, so nobody can lock an editor out from afar).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "dateline.accounts.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "dateline.accounts.login.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = SITE_NAME
+
 # Reader comments.
 CAPTCHA_IMAGE_SIZE = (120, 50)
 CAPTCHA_FONT_SIZE = 34
@@ -214,6 +244,10 @@ CAPTCHA_FLITE_PATH = shutil.which("flite")  # speaks the key (the audio alternat
 COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MODERATION = env_flag("COMMENTS_MODERATION", default=True)
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
+
+# The page cache in front of Django (dateline.pagecache): exact invalidation; PAGE_CACHE_SECONDS bounds staleness.
+PAGE_CACHE = env_flag("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 STORIES_PER_PAGE = 20
 FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only

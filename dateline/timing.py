@@ -56,7 +56,7 @@ class PageTimingMiddleware:
     def __call__(self, request):
         started = request.META.get("dateline.started") or perf_counter()
         response = self.get_response(request)
-        if response.streaming:
+        if response.streaming or request.META.get("dateline.shared"):  # the page cache stamps it when sent
             return response
         response.content, response["Server-Timing"] = stamp(response.content, started)
         if response.has_header("Content-Length"):

@@ -10,7 +10,11 @@ def moderation_action(status, description):
 
     @admin.action(permissions=["moderate"], description=description)
     def action(modeladmin, request, queryset):
-        count = queryset.update(status=status)
+        comments = list(queryset)
+        for comment in comments:  # one save each, so listeners (the page cache) hear of every change
+            comment.status = status
+            comment.save(update_fields=["status"])
+        count = len(comments)
         modeladmin.message_user(
             request,
             ngettext("%(count)d comment marked %(status)s.", "%(count)d comments marked %(status)s.", count)

@@ -11,12 +11,26 @@ from .models import Comment
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
 ISSUED_SALT = "dateline.comments.issued"
+BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="  # until the key is fetched
 
 
 class SecurityKeyInput(CaptchaTextInput):
     """The captcha image with `refresh` (see static/dateline/site.js) and `listen` links, valid HTML5."""
 
     template_name = "comments/security_key.html"
+    deferred = False  # on a page shared by readers: no key yet, one is fetched when the reader starts a comment
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.deferred:
+            return super().render(name, value, attrs, renderer)
+        self._key, self._value = None, ["", ""]  # no CaptchaStore row for a page view
+        return super(CaptchaTextInput, self).render(name, self._value, attrs=attrs, renderer=renderer)
+
+    def image_url(self):
+        return BLANK_IMAGE if self.deferred else super().image_url()
+
+    def audio_url(self):
+        return None if self.deferred else super().audio_url()
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -26,6 +40,7 @@ class SecurityKeyInput(CaptchaTextInput):
         if answer.get("aria-invalid") and attrs and attrs.get("id"):
             # Django names no message for a field made of several inputs; the answer points at the form's.
             answer["aria-describedby"] = f"{attrs['id']}_error"
+        context["deferred"], context["has_audio"] = self.deferred, bool(settings.CAPTCHA_FLITE_PATH)
         context["image_width"], context["image_height"] = settings.CAPTCHA_IMAGE_SIZE  # no layout shift
         return context
 
@@ -65,9 +80,14 @@ class CommentForm(forms.ModelForm):
         help_texts = {"email": ""}  # the label says it; an unshown help text would leave aria-describedby dangling
         field_classes = {"name": PlainTextField, "body": PlainTextField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, deferred=False, **kwargs):
+        """`deferred`: the form of a page shared by readers, without a key or `issued` stamp (see form_parts)."""
         super().__init__(*args, **kwargs)
         self.fields["name"].single_line = True
+        self.deferred = deferred
+        if deferred:
+            self.fields["captcha"].widget.deferred = True
+            self.fields["issued"].initial = ""
 
     def clean_issued(self):
         try:

@@ -1,0 +1,241 @@
+"""The page cache: public pages served from a thin WSGI layer in front of Django, exactly as current as the data.
+
+`PageCache(app)` wraps Django's WSGI application (see dateline/wsgi.py). An anonymous GET of a public page (no
+session cookie, no query but `?page=N`) is looked up in a store every worker shares (store.py): a current copy is
+sent without entering Django, its footer figure written at send time. Otherwise Django renders the page, and a 200
+HTML or XML response without cookies is stored with the keys it depends on (keys.py). A change to any of those keys
+makes the page stale at once, on every worker; a page is also stale past PAGE_CACHE_SECONDS and once a scheduled
+story's publication time arrives. Pages rendered for the cache carry nothing per reader: the comment form's key
+and token are fetched when a reader starts a comment (see dateline/comments).
+"""
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from functools import cache
+
+from django.conf import settings
+
+from .store import Page
+
+logger = logging.getLogger(__name__)
+SHARED = "dateline.shared"  # environ flag: this response will be sent to other readers too
+DEPENDS = "dateline.depends"  # environ: the set of keys the page being rendered depends on
+BYPASS = frozenset({"admin", "newsroom", "api", "captcha", "comments", "search", "static", "media", "favicon.ico"})
+PRIVATE_COOKIES = re.compile(r"(?:^|;)\s*(?:sessionid|messages)=")
+PAGE_QUERY = re.compile(r"(?:page=\d{1,6})?")
+CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+PER_READER = re.compile(rb'name="csrfmiddlewaretoken"|name="captcha_0" value="[0-9a-f]')
+DROPPED_HEADERS = {"content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control"}
+STORY_PATH = re.compile(r"^(?:/[a-z]{2,3}(?:-[a-z0-9]+)?)?/news/(\d+)/")
+STALE_WHILE_REVALIDATE = 30
+
+
+def enabled():
+    return getattr(settings, "PAGE_CACHE", False)
+
+
+@cache
+def store():
+    """The shared store: Redis when REDIS_URL is set, else a SQLite file under var/."""
+    from .store import RedisStore, SQLiteStore
+
+    if settings.REDIS_URL:
+        return RedisStore(settings.REDIS_URL, settings.PAGE_CACHE_SECONDS)
+    return SQLiteStore(settings.VAR_DIR / "pagecache.sqlite3")
+
+
+def invalidate(keys):
+    """Every cached page that depends on one of `keys` (`story:12`, `comments:12`, `stories`, …) is stale from now."""
+    if enabled() and keys:
+        try:
+            store().invalidate(list(keys))
+        except Exception:  # a store outage must not fail a save that has committed; PAGE_CACHE_SECONDS bounds it
+            logger.exception("page cache not invalidated for %s", sorted(keys)[:10])
+
+
+def eligible(environ):
+    """An anonymous GET or HEAD of a public page, with no query but a page number."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_AUTHORIZATION"):
+        return False
+    if PRIVATE_COOKIES.search(environ.get("HTTP_COOKIE", "")):
+        return False
+    if not PAGE_QUERY.fullmatch(environ.get("QUERY_STRING", "")):
+        return False
+    segments = environ.get("PATH_INFO", "/").lstrip("/").split("/", 2)
+    if segments[0] in settings.EDITIONS and len(segments) > 1:
+        segments = segments[1:]
+    return segments[0] not in BYPASS
+
+
+def page_url(environ):
+    """The cache's name for the page: scheme, host, path and query (the path names the edition)."""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") if settings.SECURE_PROXY_SSL_HEADER else None
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    query = environ.get("QUERY_STRING", "")
+    return f"{scheme or environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('PATH_INFO', '/')}?{query}"
+
+
+def cache_control():
+    seconds = settings.PAGE_CACHE_SECONDS
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+
+def storable(status, headers, body):
+    """A 200 HTML or XML page that sets no cookie, is not private and holds nothing per reader."""
+    if not status.startswith("200 "):
+        return False
+    named = {name.lower(): value for name, value in headers}
+    if "set-cookie" in named or not named.get("content-type", "").startswith(CACHEABLE_TYPES):
+        return False
+    if re.search(r"private|no-store|no-cache", named.get("cache-control", "")):
+        return False
+    return not PER_READER.search(body)
+
+
+def next_scheduled():
+    """When the next scheduled story goes live (a store-clock timestamp), or infinity."""
+    from django.utils import timezone
+
+    from dateline.articles.models import Story
+
+    upcoming = Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+    at = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
+    return at.timestamp() if at else float("inf")
+
+
+def story_id(environ):
+    """The story's primary key when the page is a story page (its reads are counted on hits)."""
+    match = STORY_PATH.match(environ.get("PATH_INFO", ""))
+    if not match:
+        return None
+    from dateline.articles.models import Story
+
+    return Story.objects.filter(news_id=int(match[1])).values_list("pk", flat=True).first()
+
+
+def etag_of(body):
+    return f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+
+
+def matches(etag, environ):
+    wanted = environ.get("HTTP_IF_NONE_MATCH", "")
+    return bool(wanted) and (wanted.strip() == "*" or etag in [tag.strip() for tag in wanted.split(",")])
+
+
+class PageCache:
+    """The WSGI layer: hits answered here, misses rendered by Django (with nothing per reader) and stored."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if not enabled() or not eligible(environ):
+            return self.app(environ, start_response)
+        url = page_url(environ)
+        try:
+            page = store().get(url)
+        except Exception:  # the store is down (Redis unreachable…): Django answers, as without a cache
+            logger.exception("page cache unavailable")
+            return self.app(environ, start_response)
+        if page is not None:
+            return self.hit(page, environ, start_response)
+        return self.miss(url, environ, start_response)
+
+    def hit(self, page, environ, start_response):
+        from dateline.timing import stamp
+
+        headers = [*page.headers, ("ETag", page.etag), ("Cache-Control", cache_control()), ("X-Cache", "hit")]
+        headers.append(("Age", str(max(0, int(time.time() - page.stored_at)))))
+        if page.story_id and environ["REQUEST_METHOD"] == "GET":
+            reads.count(page.story_id, environ)
+        if matches(page.etag, environ):
+            _, timing = stamp(b"", environ["dateline.started"])
+            start_response("304 Not Modified", [*headers, ("Server-Timing", timing)])
+            return [b""]
+        body, timing = stamp(page.body, environ["dateline.started"])
+        start_response(page.status, [*headers, ("Content-Length", str(len(body))), ("Server-Timing", timing)])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+    def miss(self, url, environ, start_response):
+        from dateline.timing import stamp
+
+        from .keys import EVERY_PAGE, recording
+
+        started = store().now()
+        keys = set(EVERY_PAGE)
+        environ[SHARED], environ[DEPENDS] = True, keys
+        token = recording.set(keys)
+        captured = {}
+        try:
+            result = self.app(environ, lambda status, headers, exc_info=None: captured.update(s=status, h=headers))
+            try:
+                body = b"".join(result)
+            finally:
+                getattr(result, "close", lambda: None)()
+        finally:
+            recording.reset(token)
+        status, headers = captured["s"], captured["h"]
+        kept = [(name, value) for name, value in headers if name.lower() not in DROPPED_HEADERS]
+        if environ["REQUEST_METHOD"] == "GET" and storable(status, headers, body):
+            etag = etag_of(body)
+            try:  # these read the database: during an outage Django's answer (a 503) is passed on, not stored
+                stale_at = min(started + settings.PAGE_CACHE_SECONDS, next_scheduled())
+                page = Page(status, kept, body, etag, sorted(keys), started, stale_at, time.time(), story_id(environ))
+                store().put(url, page)
+            except Exception:
+                logger.exception("page not stored")
+            headers = [*kept, ("ETag", etag), ("Cache-Control", cache_control()), ("X-Cache", "miss")]
+        else:
+            headers = [(name, value) for name, value in headers if name.lower() not in {"content-length"}]
+        body, timing = stamp(body, environ["dateline.started"])
+        start_response(status, [*headers, ("Content-Length", str(len(body))), ("Server-Timing", timing)])
+        return [body]
+
+
+class Reads:
+    """Reads counted on hits, written to the database at most once a second per process (and at exit)."""
+
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self):
+        self.pending, self.lock, self.flushed = {}, threading.Lock(), time.monotonic()
+
+    def count(self, story_pk, environ):
+        from django.http.request import HttpHeaders
+
+        from dateline.articles.readcount import is_reader, today
+
+        if not is_reader(_Request("GET", HttpHeaders(environ))):
+            return
+        with self.lock:
+            key = (story_pk, today())
+            self.pending[key] = self.pending.get(key, 0) + 1
+            due = time.monotonic() - self.flushed >= self.FLUSH_SECONDS
+        if due:
+            self.flush()
+
+    def flush(self):
+        from django.db import transaction
+
+        from dateline.articles.readcount import add_read
+
+        with self.lock:
+            pending, self.pending, self.flushed = self.pending, {}, time.monotonic()
+        if pending:
+            with transaction.atomic():
+                for (story_pk, day), times in pending.items():
+                    for _ in range(times):
+                        add_read(story_pk, day)
+
+
+class _Request:
+    """What readcount.is_reader looks at."""
+
+    def __init__(self, method, headers):
+        self.method, self.headers = method, headers
+
+
+reads = Reads()

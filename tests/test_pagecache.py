@@ -1,0 +1,272 @@
+"""The page cache in front of Django, through the real WSGI application (dateline.wsgi), as `dateline serve` runs it."""
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+import time_machine
+from captcha.models import CaptchaStore
+from django.contrib.auth.models import User
+from django.test import Client
+
+from dateline import pagecache
+from dateline.articles import workflow
+from dateline.articles.models import StoryViews, Tag
+from dateline.comments.models import Comment
+from dateline.wsgi import application
+from tests.factories import make_author, make_comment, make_section, make_story
+
+pytestmark = pytest.mark.django_db(transaction=True)  # changes are noted when their transaction commits
+FIGURE = re.compile(rb"Page Generated in ([0-9.]+) sec")
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
+
+
+@pytest.fixture(autouse=True)
+def cache_in(tmp_path, settings):
+    """A page cache of its own for each test."""
+    settings.PAGE_CACHE, settings.VAR_DIR = True, tmp_path
+    pagecache.store.cache_clear()
+    yield
+    pagecache.store.cache_clear()
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        assert all(type(header) is tuple for header in headers)  # as WSGI servers (granian) insist
+        self.status, self.headers, self.body = int(status.split()[0]), dict(headers), body
+
+    @property
+    def cache(self):
+        return self.headers.get("X-Cache")
+
+
+def call(path, method="GET", query="", body=b"", **environ):
+    """One request through dateline.wsgi.application, as the server would make it."""
+    env = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, **environ}
+    env["wsgi.input"], env["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+    setup_testing_defaults(env)
+    started = {}
+    chunks = application(env, lambda status, headers, exc_info=None: started.update(status=status, headers=headers))
+    return Response(started["status"], started["headers"], b"".join(chunks))
+
+
+def get(path, **environ):
+    return call(path, **environ)
+
+
+@pytest.fixture
+def story():
+    return make_story("Rivers rise in the north", body="<p>The water came up overnight.</p>")
+
+
+def test_second_request_is_a_hit_with_its_own_footer_figure(story):
+    """The first view renders and stores the page; the second is a hit whose footer figure is written when sent."""
+    first, second = get(story.get_absolute_url()), get(story.get_absolute_url())
+    assert (first.cache, second.cache) == ("miss", "hit")
+    assert b"Rivers rise in the north" in second.body
+    assert float(FIGURE.search(second.body)[1]) < float(FIGURE.search(first.body)[1])
+    assert second.headers["Server-Timing"].startswith("app;dur=")
+    assert b"<!--dateline:generated-in" not in second.body
+
+
+def test_cacheable_pages_say_so_to_caches_in_front(story):
+    """Cached pages carry a weak ETag and a Cache-Control a CDN can keep for the bound."""
+    response = get(story.get_absolute_url())
+    assert response.headers["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
+    assert response.headers["ETag"].startswith('W/"')
+    assert response.headers["Content-Length"] == str(len(response.body))
+
+
+def test_if_none_match_gets_304(story):
+    """A browser or CDN holding the current copy is told so without a body."""
+    etag = get(story.get_absolute_url()).headers["ETag"]
+    response = get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status == 304
+    assert response.body == b""
+
+
+def test_editing_a_story_shows_on_the_next_request(story):
+    """An edit saved through the workflow is on the story page at the very next request."""
+    editor = User.objects.create_superuser("editor", password="x")
+    get(story.get_absolute_url())
+    story.body = "<p>The water has gone down.</p>"
+    workflow.save_story(story, editor, based_on=story.version)
+    response = get(story.get_absolute_url())
+    assert b"The water has gone down." in response.body
+    assert get(story.get_absolute_url()).cache == "hit"
+
+
+def test_editing_a_headline_shows_on_the_front_page(story):
+    """A story's headline changes on the lists that show it."""
+    get("/")
+    story.headline = "Rivers fall in the north"
+    story.save()
+    assert b"Rivers fall in the north" in get("/").body
+
+
+def test_publishing_a_story_shows_it_on_the_front_page(story):
+    """A draft published is on the front page at the next request."""
+    draft = make_story("Bridge reopens", published=False)
+    assert b"Bridge reopens" not in get("/").body
+    workflow.publish(draft, User.objects.create_superuser("editor", password="x"))
+    assert b"Bridge reopens" in get("/").body
+
+
+def test_unpublishing_a_story_takes_it_off_its_page_and_the_front(story):
+    """An unpublished story's page is gone and the front page no longer lists it."""
+    get("/"), get(story.get_absolute_url())
+    workflow.unpublish(story, User.objects.create_superuser("editor", password="x"))
+    assert get(story.get_absolute_url()).status == 404
+    assert b"Rivers rise in the north" not in get("/").body
+
+
+def test_approving_a_comment_shows_it(story):
+    """A comment approved (as the API does, one save) is on the story page at the next request."""
+    comment = make_comment(story, body="Stay safe, everyone.", status=Comment.Status.PENDING)
+    assert b"Stay safe, everyone." not in get(story.get_absolute_url()).body
+    comment.status = Comment.Status.APPROVED
+    comment.save(update_fields=["status"])
+    assert b"Stay safe, everyone." in get(story.get_absolute_url()).body
+
+
+def test_approving_comments_in_the_admin_shows_them(story):
+    """The admin's bulk approval (one UPDATE for all) makes the story page current too."""
+    make_comment(story, body="Approved in bulk.", status=Comment.Status.PENDING)
+    moderator = User.objects.create_superuser("moderator", password="x")
+    get(story.get_absolute_url())
+    client = Client()
+    client.force_login(moderator)
+    pending = Comment.objects.values_list("pk", flat=True)
+    client.post("/admin/comments/comment/", {"action": "mark_approved", "_selected_action": list(pending)})
+    assert b"Approved in bulk." in get(story.get_absolute_url()).body
+
+
+def test_renaming_a_section_shows_everywhere(story):
+    """A section's new name is on its stories' pages (and in the navigation)."""
+    section = make_section("Weather")
+    story.section = section
+    story.save()
+    get(story.get_absolute_url())
+    section.name = "Climate"
+    section.save()
+    assert b"Climate" in get(story.get_absolute_url()).body
+
+
+def test_renaming_a_tag_shows_on_its_stories(story):
+    """A tag's new name is on the pages that list it."""
+    tag = Tag.objects.create(name="Floods")
+    story.tags.add(tag)
+    assert b"Floods" in get(story.get_absolute_url()).body
+    tag.name = "Flooding"
+    tag.save()
+    assert b"Flooding" in get(story.get_absolute_url()).body
+
+
+def test_renaming_an_author_shows_in_the_byline(story):
+    """An author's new name is in the bylines of cached pages."""
+    author = make_author("Amira Haddad")
+    story.authors.add(author)
+    assert b"Amira Haddad" in get(story.get_absolute_url()).body
+    author.name = "Amira H. Haddad"
+    author.save()
+    assert b"Amira H. Haddad" in get(story.get_absolute_url()).body
+
+
+def test_a_scheduled_story_appears_on_the_cached_front_page_at_its_time(story):
+    """A page cached before a scheduled story's time does not hide it after."""
+    with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) as clock:
+        make_story("Polls open", ago=timedelta(minutes=-10))
+        assert b"Polls open" not in get("/").body
+        assert get("/").cache == "hit"
+        clock.shift(timedelta(minutes=11))
+        assert b"Polls open" in get("/").body
+
+
+def test_pages_go_stale_after_the_bound(story, settings):
+    """PAGE_CACHE_SECONDS is the safety net: past it a page is rendered again."""
+    settings.PAGE_CACHE_SECONDS = 0
+    get(story.get_absolute_url())
+    assert get(story.get_absolute_url()).cache == "miss"
+
+
+def test_logged_in_readers_bypass_the_cache(story):
+    """A request with a session cookie goes through Django and is never stored."""
+    get(story.get_absolute_url())
+    response = get(story.get_absolute_url(), HTTP_COOKIE="sessionid=abc")
+    assert response.cache is None
+    assert b"Page Generated in" in response.body
+
+
+def test_posts_and_queries_bypass_the_cache(story):
+    """POSTs, searches and other query strings are not cached."""
+    assert call(f"/comments/{story.news_id}", method="POST").cache is None
+    get("/search", query="q=rivers")
+    assert get("/search", query="q=rivers").cache is None
+    get("/", query="utm=x")
+    assert get("/", query="utm=x").cache is None
+
+
+def test_page_cache_off_serves_everything_from_django(story, settings):
+    """PAGE_CACHE=0: no page is stored."""
+    settings.PAGE_CACHE = False
+    get(story.get_absolute_url())
+    response = get(story.get_absolute_url())
+    assert response.cache is None
+    assert b'name="csrfmiddlewaretoken"' in response.body
+
+
+def test_cached_story_page_has_the_form_without_per_reader_parts(story):
+    """The cached form shows its Security Key label and refresh link, but no key or token of anyone's."""
+    body = get(story.get_absolute_url()).body
+    assert b"Security Key" in body and b'class="captcha-refresh"' in body
+    assert b"csrfmiddlewaretoken" not in body
+    assert b'data-parts="/comments/form-parts"' in body
+
+
+def test_crawling_cached_pages_creates_no_captcha_rows(story):
+    """A crawler reading story pages, hits and misses alike, stores no security keys."""
+    before = CaptchaStore.objects.count()
+    for _ in range(20):
+        get(story.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")
+    assert CaptchaStore.objects.count() == before
+
+
+def test_form_parts_give_a_reader_their_own_key_and_token(story, client):
+    """The endpoint site.js calls returns a token (and its cookie), a new key and a signed stamp; never cached."""
+    response = client.get("/comments/form-parts")
+    parts = response.json()
+    assert CaptchaStore.objects.filter(hashkey=parts["captcha"]["key"]).exists()
+    assert parts["csrf_token"] and parts["issued"] and "csrftoken" in response.cookies
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_readers_without_javascript_get_a_form_with_their_text_kept(story, client):
+    """The cached form sends to an uncached step that shows a key and a token, keeping what the reader typed."""
+    response = client.post(f"/comments/{story.news_id}/write", {"name": "Dana", "body": "My words stay."})
+    html = response.content.decode()
+    assert "My words stay." in html and 'name="csrfmiddlewaretoken"' in html
+    assert re.search(r'name="captcha_0" value="[0-9a-f]+"', html)
+    assert "Type the security key to send your comment." in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_hits_count_reads(story):
+    """A reader's view of a cached story page counts for "most read"; a crawler's does not."""
+    pagecache.reads.FLUSH_SECONDS = 0
+    try:
+        get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+        get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+        get(story.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")
+    finally:
+        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+    assert StoryViews.objects.get(story=story).count == 2
+
+
+def test_feeds_are_cached_and_made_current(story):
+    """The RSS feed is served from the cache and lists a newly published story at once."""
+    get("/rss.xml")
+    assert get("/rss.xml").cache == "hit"
+    make_story("Harbour closes")
+    assert b"Harbour closes" in get("/rss.xml").body
