@@ -199,10 +199,7 @@ def import_line(path, number, line, report):
     except (ValidationError, DatabaseError) as error:
         report.refused.append(f"{path}:{number}: cannot be stored ({error})")
         return
-    if created:
-        report.imported += 1
-    else:
-        report.updated += 1
+    report.saved(created)
 
 
 def import_section(item):

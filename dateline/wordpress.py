@@ -144,10 +144,7 @@ def import_item(export, item, location, report):
     except DatabaseError as error:
         report.refused.append(f"{where}: cannot be stored ({error})")
         return
-    if created:
-        report.imported += 1
-    else:
-        report.updated += 1
+    report.saved(created)
 
 
 def post_fields(export, item, post_id, status):

@@ -1,8 +1,10 @@
 """Shared test data: small functions that make real rows."""
 
+import io
 import itertools
 from datetime import timedelta
 
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dateline.accounts.models import Author
@@ -35,3 +37,20 @@ def make_story(headline=None, *, published=True, ago=timedelta(hours=1), **field
 
 def make_comment(story, body="A thoughtful remark.", status=Comment.Status.APPROVED, **fields):
     return Comment.objects.create(story=story, name=fields.pop("name", "Reader"), body=body, status=status, **fields)
+
+
+def write(path, content):
+    """Write text (as UTF-8) or bytes to path, making its directories; the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+def run_import(*paths, verbosity=1):
+    """`dateline import PATH...`: its stdout, its stderr, and the CommandError it raised (or None)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import", *map(str, paths), stdout=out, stderr=err, verbosity=verbosity)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None

@@ -3,7 +3,6 @@
 import functools
 import html
 import importlib
-import io
 import re
 import threading
 from datetime import UTC, datetime
@@ -11,7 +10,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,8 @@ from dateline.accounts.models import Author
 from dateline.articles.importers import Refused, Report, feeds
 from dateline.articles.importers.detect import Format, sniff
 from dateline.articles.models import Story, Tag
+
+from .factories import run_import, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RSS = FIXTURES / "feed-rss.xml"
@@ -28,22 +28,6 @@ SEED = Path(feeds.__file__).parents[1] / "fixtures" / "seed-article.txt"
 BASRA = "urn:uuid:6b1a2f3e-8c1d-4f57-9b0a-3e2d1c4b5a69"
 COMMAND = importlib.import_module("dateline.management.commands.import")  # `import` is a keyword
 VIENNA = "گفت\u200cوگوهای وین از سر گرفته شد"
-
-
-def run_import(*paths, verbosity=1):
-    """`dateline import PATH...`: its stdout, its stderr, and the CommandError it raised (or None)."""
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, paths), stdout=out, stderr=err, verbosity=verbosity)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 def paragraphs(body):

@@ -1,13 +1,11 @@
 """`dateline import` of a WordPress export (WXR): a WordPress newsroom moves over in one command."""
 
 import html
-import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,25 +15,12 @@ from dateline.articles.importers import Report
 from dateline.articles.models import ImportedItem, Section, Story, Tag
 from dateline.comments.models import Comment
 
+from .factories import run_import, write
+
 WXR = Path(__file__).parent / "fixtures" / "wordpress-export.xml"
 HARBOUR = "Harbour reopens after storm"
 SHIPPING = "Shipping rates climb as insurers count the cost"
 SUMMARY = "Imported 6, updated 0, refused 0, skipped 4.\n"
-
-
-def run_import(*paths, verbosity=1):
-    """`dateline import PATH...`: its stdout, its stderr, and the CommandError it raised (or None)."""
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, paths), stdout=out, stderr=err, verbosity=verbosity)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
-
-
-def write(path, content):
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 def paragraphs(body):

@@ -1,14 +1,12 @@
 """The plain-text importer: the seed round-trips, bad files are refused whole, a run reports what it did."""
 
 import html
-import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import CommandError, call_command
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +14,7 @@ from dateline.articles.datelines import format_dateline, parse_dateline
 from dateline.articles.importers import Refused, Report, import_file, plaintext
 from dateline.articles.models import Story
 
-from .factories import make_story
+from .factories import make_story, run_import, write
 
 SEED = Path(plaintext.__file__).parents[1] / "fixtures" / "seed-article.txt"
 SEED_HEADLINE = "Foreign combat forces to leave Iraq in 15 days: Military"
@@ -39,23 +37,6 @@ def story_text(headline="Ceasefire holds in the north", news_id="318214", langua
         f"News ID: {news_id}\nPublished: 0350 GMT November 24, 2021\n{language_line}\n"
         f"{headline}\n\nThe first paragraph.\n\nThe second paragraph.\n"
     )
-
-
-def write(path, content):
-    """Write text (as UTF-8) or bytes to path, making its directories; the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
-
-
-def run_import(*paths):
-    """`dateline import PATH...`: its stdout, its stderr, and the CommandError it raised (or None)."""
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, paths), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 def paragraphs(body):

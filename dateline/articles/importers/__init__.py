@@ -26,10 +26,7 @@ def import_file(path, report):
     except Refused as refusal:
         report.refused.append(refusal.located(path))
         return
-    if created:
-        report.imported += 1
-    else:
-        report.updated += 1
+    report.saved(created)
 
 
 def save_plaintext_story(parsed):

@@ -123,10 +123,7 @@ def import_entry(entry, source, language, report, where):
     except DatabaseError as error:
         report.refused.append(f"{where}: cannot be stored ({error})")
         return
-    if created:
-        report.imported += 1
-    else:
-        report.updated += 1
+    report.saved(created)
 
 
 def entry_fields(entry, language):

@@ -343,10 +343,7 @@ def record(report, path, line, result):
     except (KeyError, TypeError, ValueError, ValidationError, DatabaseError) as error:
         report.refused.append(Refused(f"cannot be stored ({error})", line).located(path))
         return
-    if created:
-        report.imported += 1
-    else:
-        report.updated += 1
+    report.saved(created)
 
 
 def save_story(data):

@@ -36,6 +36,13 @@ class Report:
         counts = f"Imported {self.imported}, updated {self.updated}, refused {len(self.refused)}"
         return f"{counts}, skipped {len(self.skipped)}." if self.skipped else f"{counts}."
 
+    def saved(self, created):
+        """Count one story stored: new (imported) or already known (updated)."""
+        if created:
+            self.imported += 1
+        else:
+            self.updated += 1
+
     def advance(self, source, done, total):
         """Pass a large file's progress on to whoever listens."""
         if self.progress and total > PROGRESS_AFTER:
