@@ -8,6 +8,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import time_machine
 from captcha.models import CaptchaStore
+from django.conf import settings as settings_module
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -176,6 +177,8 @@ def test_renaming_an_author_shows_in_the_byline(story):
 
 def test_a_scheduled_story_appears_on_the_cached_front_page_at_its_time(story):
     """A page cached before a scheduled story's time does not hide it after."""
+    if settings_module.REDIS_URL:
+        pytest.skip("the Redis store judges staleness by the Redis server's clock, which time_machine cannot move")
     with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) as clock:
         make_story("Polls open", ago=timedelta(minutes=-10))
         assert b"Polls open" not in get("/").body
