@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 from contextlib import ExitStack
 from pathlib import Path
@@ -43,14 +42,22 @@ def rss_mb(pid):
 
 def editor(base, token, stop, counts):
     while not stop.is_set():
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        payload = {"headline": f"Live load story {counts['published']}", "summary": "s", "body_html": "<p>b</p>"}
-        status, _, body = fetch(f"{base}/api/v1/stories", json.dumps(payload).encode(), headers)
-        if status == 201:
-            news_id = json.loads(body)["news_id"]
-            if fetch(f"{base}/api/v1/stories/{news_id}/publish", b"{}", headers)[0] == 200:
-                counts["published"] += 1
-        time.sleep(1)
+        try:
+            publish_one(base, token, counts)
+        except OSError as error:  # a timeout under load is a figure too, not the end of the run
+            counts["failed"] = counts.get("failed", 0) + 1
+            print(f"editor: {error}", file=sys.stderr)
+        stop.wait(1)
+
+
+def publish_one(base, token, counts):
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    payload = {"headline": f"Live load story {counts['published']}", "summary": "s", "body_html": "<p>b</p>"}
+    status, _, body = fetch(f"{base}/api/v1/stories", json.dumps(payload).encode(), headers, timeout=60)
+    if status == 201:
+        news_id = json.loads(body)["news_id"]
+        if fetch(f"{base}/api/v1/stories/{news_id}/publish", b"{}", headers, timeout=60)[0] == 200:
+            counts["published"] += 1
 
 
 ANSWER = "from captcha.models import CaptchaStore; print(CaptchaStore.objects.get(hashkey={key!r}).response)"
@@ -58,15 +65,24 @@ ANSWER = "from captcha.models import CaptchaStore; print(CaptchaStore.objects.ge
 
 def reader(base, env, stop, counts):
     while not stop.is_set():
-        status, headers, body = fetch(base + "/comments/form-parts")
-        parts = json.loads(body)
-        answer = run_dateline("shell", "-c", ANSWER.format(key=parts["captcha"]["key"]), env=env).split()[-1]
-        fields = {"name": "Load", "body": "A comment under load.", "csrfmiddlewaretoken": parts["csrf_token"],
-                  "captcha_0": parts["captcha"]["key"], "captcha_1": answer, "issued": parts["issued"]}  # fmt: skip
-        cookie = "csrftoken=" + re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"])[1]
-        status = fetch(f"{base}/comments/318214", urllib.parse.urlencode(fields).encode(), {"Cookie": cookie})[0]
-        counts[status] = counts.get(status, 0) + 1
+        try:
+            comment_once(base, env, counts)
+        except OSError as error:
+            counts["failed"] = counts.get("failed", 0) + 1
+            print(f"reader: {error}", file=sys.stderr)
         stop.wait(15)  # 4 a minute: under the default 5 per address
+
+
+def comment_once(base, env, counts):
+    status, headers, body = fetch(base + "/comments/form-parts", timeout=60)
+    parts = json.loads(body)
+    answer = run_dateline("shell", "-c", ANSWER.format(key=parts["captcha"]["key"]), env=env).split()[-1]
+    fields = {"name": "Load", "body": "A comment under load.", "csrfmiddlewaretoken": parts["csrf_token"],
+              "captcha_0": parts["captcha"]["key"], "captcha_1": answer, "issued": parts["issued"]}  # fmt: skip
+    cookie = "csrftoken=" + re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"])[1]
+    data = urllib.parse.urlencode(fields).encode()
+    status = fetch(f"{base}/comments/318214", data, {"Cookie": cookie}, timeout=60, follow=False)[0]
+    counts[status] = counts.get(status, 0) + 1
 
 
 def wrk(base, seconds, connections):
