@@ -1,7 +1,9 @@
 """Shared test data: small functions that make real rows."""
 
+import html
 import io
 import itertools
+import re
 from datetime import timedelta
 
 from django.core.management import CommandError, call_command
@@ -54,3 +56,18 @@ def run_import(*paths, verbosity=1):
     except CommandError as error:
         return out.getvalue(), err.getvalue(), error
     return out.getvalue(), err.getvalue(), None
+
+
+def paragraphs(body):
+    """The text of each <p> element of a stored body."""
+    return [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", body, re.DOTALL)]
+
+
+def story(headline):
+    """The story with this headline."""
+    return Story.objects.get(headline=headline)
+
+
+def names(related):
+    """The sorted names of a related manager's rows (tags, authors)."""
+    return sorted(str(item) for item in related.all())

@@ -1,9 +1,7 @@
 """`dateline import` of RSS and Atom feeds, from files and URLs, and how the command tells formats apart."""
 
 import functools
-import html
 import importlib
-import re
 import threading
 from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +16,7 @@ from dateline.articles.importers import Refused, Report, feeds
 from dateline.articles.importers.detect import Format, sniff
 from dateline.articles.models import Story, Tag
 
-from .factories import run_import, write
+from .factories import names, paragraphs, run_import, story, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RSS = FIXTURES / "feed-rss.xml"
@@ -28,18 +26,6 @@ SEED = Path(feeds.__file__).parents[1] / "fixtures" / "seed-article.txt"
 BASRA = "urn:uuid:6b1a2f3e-8c1d-4f57-9b0a-3e2d1c4b5a69"
 COMMAND = importlib.import_module("dateline.management.commands.import")  # `import` is a keyword
 VIENNA = "گفت\u200cوگوهای وین از سر گرفته شد"
-
-
-def paragraphs(body):
-    return [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", body, re.DOTALL)]
-
-
-def story(headline):
-    return Story.objects.get(headline=headline)
-
-
-def names(related):
-    return sorted(str(item) for item in related.all())
 
 
 def atom_feed(entries):

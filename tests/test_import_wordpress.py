@@ -1,6 +1,5 @@
 """`dateline import` of a WordPress export (WXR): a WordPress newsroom moves over in one command."""
 
-import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,24 +14,12 @@ from dateline.articles.importers import Report
 from dateline.articles.models import ImportedItem, Section, Story, Tag
 from dateline.comments.models import Comment
 
-from .factories import run_import, write
+from .factories import names, paragraphs, run_import, story, write
 
 WXR = Path(__file__).parent / "fixtures" / "wordpress-export.xml"
 HARBOUR = "Harbour reopens after storm"
 SHIPPING = "Shipping rates climb as insurers count the cost"
 SUMMARY = "Imported 6, updated 0, refused 0, skipped 4.\n"
-
-
-def paragraphs(body):
-    return [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", body, re.DOTALL)]
-
-
-def story(headline):
-    return Story.objects.get(headline=headline)
-
-
-def names(related):
-    return sorted(str(item) for item in related.all())
 
 
 def counts():

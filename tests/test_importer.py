@@ -1,7 +1,5 @@
 """The plain-text importer: the seed round-trips, bad files are refused whole, a run reports what it did."""
 
-import html
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +12,7 @@ from dateline.articles.datelines import format_dateline, parse_dateline
 from dateline.articles.importers import Refused, Report, import_file, plaintext
 from dateline.articles.models import Story
 
-from .factories import make_story, run_import, write
+from .factories import make_story, paragraphs, run_import, write
 
 SEED = Path(plaintext.__file__).parents[1] / "fixtures" / "seed-article.txt"
 SEED_HEADLINE = "Foreign combat forces to leave Iraq in 15 days: Military"
@@ -37,11 +35,6 @@ def story_text(headline="Ceasefire holds in the north", news_id="318214", langua
         f"News ID: {news_id}\nPublished: 0350 GMT November 24, 2021\n{language_line}\n"
         f"{headline}\n\nThe first paragraph.\n\nThe second paragraph.\n"
     )
-
-
-def paragraphs(body):
-    """The text of each <p> element of a stored body."""
-    return [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", body, re.DOTALL)]
 
 
 def stored_fields(story):
