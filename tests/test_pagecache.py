@@ -273,3 +273,13 @@ def test_feeds_are_cached_and_made_current(story):
     assert get("/rss.xml").cache == "hit"
     make_story("Harbour closes")
     assert b"Harbour closes" in get("/rss.xml").body
+
+
+def test_clear_forgets_every_stored_page(story):
+    """`dateline serve` clears the cache at start: a new release's templates are never hidden by old pages."""
+    from dateline import pagecache
+
+    get(story.get_absolute_url())
+    assert get(story.get_absolute_url()).cache == "hit"
+    pagecache.clear()
+    assert get(story.get_absolute_url()).cache == "miss"

@@ -56,6 +56,15 @@ def invalidate(keys):
             logger.exception("page cache not invalidated for %s", sorted(keys)[:10])
 
 
+def clear():
+    """Forget every stored page: a server starting may run new code and templates that render pages differently."""
+    if enabled():
+        try:
+            store().clear()
+        except Exception:
+            logger.exception("page cache not cleared")
+
+
 def eligible(environ):
     """An anonymous GET or HEAD of a public page, with no query but a page number."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_AUTHORIZATION"):

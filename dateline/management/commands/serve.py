@@ -6,6 +6,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline import pagecache
+
 
 class Command(BaseCommand):
     help = "Serve Dateline with the production server (granian, WSGI; gunicorn if granian is missing)."
@@ -17,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
+        pagecache.clear()  # pages stored by the previous release may carry its templates
         self.stdout.write(f"Dateline at http://{'[' + host + ']' if ':' in host else host}:{port}/ ({workers} workers)")
         sys.stdout.flush()
         os.execv(*server_command(host, port, workers))

@@ -9,7 +9,10 @@ function showKey(form, key) {
   image.srcset = key.image_url.slice(0, -1) + "@2/ 2x";
   form.querySelector("input[name$='captcha_0']").value = key.key;
   var audio = form.querySelector(".captcha-audio");
-  if (audio && key.audio_url) audio.href = key.audio_url;
+  if (audio && key.audio_url) {
+    audio.href = key.audio_url;
+    audio.hidden = false;  // a cached page shows the link only once it leads to this reader's key
+  }
 }
 
 function getJSON(url, headers) {
