@@ -6,6 +6,7 @@ import itertools
 import re
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -35,6 +36,14 @@ def make_story(headline=None, *, published=True, ago=timedelta(hours=1), **field
         "published_at": timezone.now() - ago if published else None,
     }
     return Story.objects.create(**{**defaults, **fields})
+
+
+def make_member(role, username=None, **fields):
+    """A staff user in one of the newsroom's groups (Reporter, Editor, Moderator, Admin), as the migration made them."""
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(username or role.lower(), password="unused-in-tests", **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def make_comment(story, body="A thoughtful remark.", status=Comment.Status.APPROVED, **fields):

@@ -8,7 +8,6 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,7 @@ from dateline.api.models import ApiToken
 from dateline.articles.models import Story, Tag
 from dateline.comments.models import Comment
 
-from .factories import make_author, make_comment, make_section, make_story
+from .factories import make_author, make_comment, make_member, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
@@ -42,13 +41,6 @@ STORY_FIELDS = {
     "updated_at",
     "version",
 }
-
-
-def member(role, username=None, **fields):
-    """A user in one of the newsroom's groups (as the roles migration made them)."""
-    user = User.objects.create_user(username or role.lower(), password="unused-password-1", **fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def bearer(user):
@@ -87,17 +79,17 @@ def _site_url_from_the_request(settings):
 
 @pytest.fixture
 def reporter():
-    return member("Reporter", first_name="Rana", last_name="Khalil")
+    return make_member("Reporter", first_name="Rana", last_name="Khalil")
 
 
 @pytest.fixture
 def editor():
-    return member("Editor")
+    return make_member("Editor")
 
 
 @pytest.fixture
 def moderator():
-    return member("Moderator")
+    return make_member("Moderator")
 
 
 # Reading
@@ -164,7 +156,7 @@ def test_own_draft_is_visible_with_a_token(client, reporter):
 
 def test_someone_elses_draft_is_not_found_for_a_reporter(client, reporter):
     """A reporter cannot read another reporter's draft."""
-    story = make_story(published=False, created_by=member("Reporter", "other"))
+    story = make_story(published=False, created_by=make_member("Reporter", "other"))
     assert client.get(f"/api/v1/stories/{story.news_id}", headers=bearer(reporter)).status_code == 404
 
 
@@ -362,7 +354,7 @@ def test_create_with_every_optional_field(client, editor):
         location="DOHA",
         reporting_credit="Reuters",
     )
-    member("Reporter", "rana")
+    make_member("Reporter", "rana")
     data = post(client, "/api/v1/stories", payload, editor).json()
     assert (data["section"], data["language"], data["story_type"]) == ("sport", "ar", "analysis")
     assert data["tags"] == ["Football", "World Cup"]
@@ -444,7 +436,7 @@ def test_reporter_cannot_patch_a_story_they_cannot_edit(client, reporter):
 
 def test_reporter_patching_an_invisible_story_gets_404(client, reporter):
     """Another reporter's draft is not there for them at all."""
-    story = make_story(published=False, created_by=member("Reporter", "other"))
+    story = make_story(published=False, created_by=make_member("Reporter", "other"))
     response = patch(client, f"/api/v1/stories/{story.news_id}", {"version": 1, "headline": "x"}, reporter)
     assert response.status_code == 404
 

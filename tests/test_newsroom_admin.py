@@ -15,16 +15,16 @@ from dateline.comments.models import Comment
 from dateline.newsroom.models import AuditEntry, Revision
 from dateline.newsroom.roles import sync_roles
 
-from .factories import make_comment, make_story
+from .factories import make_comment, make_member, make_story
 from .test_browser import ARTIFACTS
-from .test_roles import CHANGELIST, act, change, form_data, local, member
+from .test_roles import CHANGELIST, act, change, form_data, local
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(client):
-    user = member("Editor")
+    user = make_member("Editor")
     client.force_login(user)
     return user
 
@@ -46,7 +46,7 @@ def test_conflicting_save_keeps_the_text_and_saves_nothing(client, editor):
     story = make_story("The original headline", published=False)
     loaded = form_data(story, headline="My rewritten headline", body="<p>My careful new paragraph.</p>")
     story.headline = "Someone else's headline"
-    workflow.save_story(story, member("Editor", "other-editor"), based_on=story.version)
+    workflow.save_story(story, make_member("Editor", "other-editor"), based_on=story.version)
     revisions = Revision.objects.count()
 
     response = client.post(f"{CHANGELIST}{story.pk}/change/", loaded)
@@ -116,8 +116,8 @@ def test_search_finds_a_story_by_its_news_id(client, editor):
 
 def test_reporter_cannot_open_another_reporters_story_by_its_address(client):
     """A reporter who types another's story id into the address gets no form, and posting to it changes nothing."""
-    story = make_story("Not yours", published=False, created_by=member("Reporter", "author-of-it"))
-    client.force_login(member("Reporter"))
+    story = make_story("Not yours", published=False, created_by=make_member("Reporter", "author-of-it"))
+    client.force_login(make_member("Reporter"))
     url = f"{CHANGELIST}{story.pk}/change/"
 
     assert client.get(url).status_code == 302
@@ -129,7 +129,7 @@ def test_reporter_cannot_open_another_reporters_story_by_its_address(client):
 
 def test_new_story_belongs_to_its_writer_with_their_byline(client):
     """A reporter's new story records them as its creator and offers their byline by default."""
-    user = member("Reporter")
+    user = make_member("Reporter")
     author = Author.objects.create(name="Amira Haddad", user=user)
     client.force_login(user)
     assert client.get(f"{CHANGELIST}add/").context["adminform"].form["authors"].value() == [author.pk]
@@ -219,7 +219,7 @@ def test_editor_writes_a_story_in_the_prose_editor_under_the_csp(live_server, pa
     """In Chromium the body editor loads with no CSP violation, formats text, and its HTML is what gets stored."""
     from playwright.sync_api import expect
 
-    client.force_login(member("Editor"))
+    client.force_login(make_member("Editor"))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -287,7 +287,7 @@ def test_draft_is_autosaved_and_recovered_after_a_crash(live_server, page, clien
     from playwright.sync_api import expect
 
     monkeypatch.setattr("dateline.newsroom.admin.AUTOSAVE_SECONDS", 1)
-    client.force_login(member("Editor"))
+    client.force_login(make_member("Editor"))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

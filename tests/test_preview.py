@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,15 +11,9 @@ from dateline.articles.models import Story
 from dateline.articles.workflow import save_story
 from dateline.newsroom.preview import preview_url
 
-from .factories import make_story
+from .factories import make_member, make_story
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role, username=None):
-    user = User.objects.create_user(username or role.lower(), password="unused-in-tests", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
@@ -73,7 +66,7 @@ def test_link_shows_the_latest_saved_text(client, draft):
     """A link made before an edit shows the edited story."""
     url = preview_url(draft)
     draft.headline = "Budget vote delayed"
-    save_story(draft, member("Editor"))
+    save_story(draft, make_member("Editor"))
     assert b"Budget vote delayed" in client.get(url).content
 
 
@@ -139,7 +132,7 @@ def test_scheduled_story_can_be_previewed(client):
 def test_staff_page_gives_the_absolute_link(client, draft, settings):
     """An editor gets the full address to copy, which opens the preview."""
     settings.SITE_URL = "https://news.example.org"
-    client.force_login(member("Editor"))
+    client.force_login(make_member("Editor"))
     response = client.get(reverse("newsroom:preview-link", args=[draft.news_id]))
     assert response.status_code == 200
     link = response.context["link"]
@@ -151,7 +144,7 @@ def test_staff_page_gives_the_absolute_link(client, draft, settings):
 
 def test_staff_who_may_not_edit_get_no_link(client, draft):
     """A reporter who did not write the story gets 403, not a link."""
-    client.force_login(member("Reporter"))
+    client.force_login(make_member("Reporter"))
     assert client.get(reverse("newsroom:preview-link", args=[draft.news_id])).status_code == 403
 
 

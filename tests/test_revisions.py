@@ -1,7 +1,6 @@
 """Revisions: one per save, the diff of any two, and restoring an old version."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from dateline.articles.models import Section, Story, Tag
@@ -9,23 +8,19 @@ from dateline.articles.workflow import publish, save_story
 from dateline.newsroom.models import AuditEntry, Revision
 from dateline.newsroom.revisions import word_diff
 
+from .factories import make_member
+
 pytestmark = pytest.mark.django_db
-
-
-def member(role, username=None):
-    user = User.objects.create_user(username or role.lower(), password="unused-in-tests", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
 def editor():
-    return member("Editor")
+    return make_member("Editor")
 
 
 @pytest.fixture
 def reporter():
-    return member("Reporter")
+    return make_member("Reporter")
 
 
 def write(user, headline="Talks open in Vienna", body="<p>Delegates met on Monday.</p>", tags=("Diplomacy",)):
@@ -106,7 +101,7 @@ def test_reporter_sees_history_of_own_draft(client, reporter):
 def test_staff_who_may_not_edit_the_story_get_403(client, editor):
     """A reporter who did not write the story may not read its history."""
     story = write(editor)
-    client.force_login(member("Reporter", "other-reporter"))
+    client.force_login(make_member("Reporter", "other-reporter"))
     assert client.get(revisions_page(story)).status_code == 403
     assert client.get(diff_page(story, 1, 1)).status_code == 403
 
@@ -245,7 +240,7 @@ def test_user_who_may_not_edit_gets_403_and_nothing_changes(client, editor):
     """A reporter who did not write the story cannot restore it: 403, no new version, no audit entry."""
     story = write(editor)
     edit(story, editor, headline="Talks stall")
-    client.force_login(member("Reporter", "other-reporter"))
+    client.force_login(make_member("Reporter", "other-reporter"))
     assert restore(client, story, 1).status_code == 403
     story.refresh_from_db()
     assert (story.headline, story.version) == ("Talks stall", 2)

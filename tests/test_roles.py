@@ -3,24 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from dateline.articles.models import Story
 from dateline.comments.models import Comment
 
-from .factories import make_comment, make_story
+from .factories import make_comment, make_member, make_story
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/articles/story/"
 ROLES = ["Reporter", "Editor", "Moderator", "Admin"]
-
-
-def member(role, username=None):
-    """A staff user in one of the groups the migration creates."""
-    user = User.objects.create_user(username or role.lower(), is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def local(moment):
@@ -94,7 +86,7 @@ def edit_own_draft(client, user):
 
 
 def edit_others_draft(client, user):
-    return edit(client, make_story(published=False, created_by=member("Reporter", "someone-else")))
+    return edit(client, make_story(published=False, created_by=make_member("Reporter", "someone-else")))
 
 
 def edit_published_story(client, user):
@@ -159,20 +151,20 @@ MATRIX = {
 @pytest.mark.parametrize("action", MATRIX, ids=lambda action: action.__name__)
 def test_role_may_do_exactly_what_the_matrix_allows(client, role, action):
     """Each role's action through the admin takes effect when the matrix allows it, and changes nothing otherwise."""
-    user = member(role)
+    user = make_member(role)
     client.force_login(user)
     assert action(client, user) is (role in MATRIX[action])
 
 
 def test_moderator_is_refused_the_story_list(client):
     """A moderator asking for the story list gets 403: stories are not theirs to see in the admin."""
-    client.force_login(member("Moderator"))
+    client.force_login(make_member("Moderator"))
     assert client.get(CHANGELIST).status_code == 403
 
 
 def test_reporter_is_not_offered_publishing_actions(client):
     """A reporter's story list offers submitting for review, but not publishing or unpublishing."""
-    user = member("Reporter")
+    user = make_member("Reporter")
     make_story(published=False, created_by=user)
     client.force_login(user)
     content = client.get(CHANGELIST).content.decode()
@@ -183,7 +175,7 @@ def test_reporter_is_not_offered_publishing_actions(client):
 
 def test_reporter_posting_published_status_gets_a_form_error(client):
     """A reporter who posts status=published anyway sees why it was refused, and the story stays a draft."""
-    user = member("Reporter")
+    user = make_member("Reporter")
     story = make_story(published=False, created_by=user)
     client.force_login(user)
     response = change(client, story, status="published")
@@ -194,7 +186,7 @@ def test_reporter_posting_published_status_gets_a_form_error(client):
 
 def test_reporter_status_choices_are_draft_and_review(client):
     """The status menu a reporter sees holds only Draft and In review."""
-    user = member("Reporter")
+    user = make_member("Reporter")
     story = make_story(published=False, created_by=user)
     client.force_login(user)
     choices = client.get(f"{CHANGELIST}{story.pk}/change/").context["adminform"].form["status"].field.widget.choices

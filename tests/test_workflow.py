@@ -4,23 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dateline.articles import workflow
 from dateline.articles.models import Story
 from dateline.images.models import Image
 
-from .factories import make_story
+from .factories import make_member, make_story
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-def member(role, username=None):
-    user = User.objects.create_user(username or role.lower(), is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
 
 
 def draft_by(user, headline="A draft"):
@@ -31,7 +25,7 @@ def draft_by(user, headline="A draft"):
 
 def test_reporter_cannot_publish():
     """A reporter's publish is refused and the story stays unpublished."""
-    reporter = member("Reporter")
+    reporter = make_member("Reporter")
     story = draft_by(reporter)
     with pytest.raises(PermissionDenied):
         workflow.publish(story, reporter)
@@ -40,7 +34,7 @@ def test_reporter_cannot_publish():
 
 def test_reporter_submits_own_draft_for_review():
     """A reporter moves their own draft to review."""
-    reporter = member("Reporter")
+    reporter = make_member("Reporter")
     story = draft_by(reporter)
     workflow.submit_for_review(story, reporter)
     assert Story.objects.get(pk=story.pk).status == Story.Status.REVIEW
@@ -48,8 +42,8 @@ def test_reporter_submits_own_draft_for_review():
 
 def test_reporter_cannot_edit_another_reporters_draft():
     """Editing someone else's draft is refused, and nothing is saved."""
-    story = draft_by(member("Reporter", "amira"))
-    other = member("Reporter", "omar")
+    story = draft_by(make_member("Reporter", "amira"))
+    other = make_member("Reporter", "omar")
     story.headline = "Hijacked"
     with pytest.raises(PermissionDenied):
         workflow.save_story(story, other)
@@ -58,9 +52,9 @@ def test_reporter_cannot_edit_another_reporters_draft():
 
 def test_reporter_cannot_edit_own_story_once_published():
     """Once published, a story is the editors' to change."""
-    reporter = member("Reporter")
+    reporter = make_member("Reporter")
     story = draft_by(reporter)
-    workflow.publish(story, member("Editor"))
+    workflow.publish(story, make_member("Editor"))
     story.headline = "Quiet change"
     with pytest.raises(PermissionDenied):
         workflow.save_story(story, reporter)
@@ -68,7 +62,7 @@ def test_reporter_cannot_edit_own_story_once_published():
 
 def test_scheduled_story_appears_exactly_at_its_time():
     """A story scheduled for noon is hidden at 11:59:59 and public at 12:00:00, with no job run."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     with time_machine.travel(NOON - timedelta(hours=2), tick=False):
         story = draft_by(editor)
         workflow.publish(story, editor, at=NOON)
@@ -81,7 +75,7 @@ def test_scheduled_story_appears_exactly_at_its_time():
 
 def test_unpublish_takes_effect_at_once():
     """An unpublished story leaves the public set immediately."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     workflow.publish(story, editor)
     workflow.unpublish(story, editor)
@@ -90,7 +84,7 @@ def test_unpublish_takes_effect_at_once():
 
 def test_republishing_keeps_the_first_publication_time():
     """Unpublish then publish again: the dateline keeps the original time."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     with time_machine.travel(NOON, tick=False):
         workflow.publish(story, editor)
@@ -101,7 +95,7 @@ def test_republishing_keeps_the_first_publication_time():
 
 def test_editing_a_published_story_sets_the_updated_time():
     """A content change after publication stamps revised_at; a draft edit does not."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     story.body = "<p>Changed before publication</p>"
     workflow.save_story(story, editor)
@@ -114,7 +108,7 @@ def test_editing_a_published_story_sets_the_updated_time():
 
 def test_stale_version_is_a_conflict_and_saves_nothing():
     """Two editors on one story: the second save, based on an old version, is refused."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     opened = story.version
     first = Story.objects.get(pk=story.pk)
@@ -129,7 +123,7 @@ def test_stale_version_is_a_conflict_and_saves_nothing():
 
 def test_lead_image_without_alt_text_blocks_publication():
     """A story whose lead image lacks alternative text cannot be published."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     story.lead_image = Image.objects.create(file="images/x.jpg", width=10, height=10)
     workflow.save_story(story, editor)
@@ -140,7 +134,7 @@ def test_lead_image_without_alt_text_blocks_publication():
 
 def test_news_ids_are_never_reused():
     """Deleting the newest story does not free its number."""
-    editor = member("Editor")
+    editor = make_member("Editor")
     story = draft_by(editor)
     number = story.news_id
     workflow.delete_story(story, editor)
@@ -150,21 +144,21 @@ def test_news_ids_are_never_reused():
 def test_imported_numbers_push_the_sequence_forward():
     """After a story arrives with News ID 318214, new stories are numbered after it."""
     make_story("Imported", news_id=318214)
-    assert draft_by(member("Editor")).news_id == 318215
+    assert draft_by(make_member("Editor")).news_id == 318215
 
 
 def test_moderator_cannot_write_stories():
     """A moderator may not edit stories at all."""
-    story = draft_by(member("Editor"))
+    story = draft_by(make_member("Editor"))
     story.headline = "Moderator was here"
     with pytest.raises(PermissionDenied):
-        workflow.save_story(story, member("Moderator"))
+        workflow.save_story(story, make_member("Moderator"))
 
 
 def test_moderator_cannot_create_stories():
     """Writing a new story needs the add permission; a moderator has none."""
     with pytest.raises(PermissionDenied):
-        draft_by(member("Moderator"))
+        draft_by(make_member("Moderator"))
     assert not Story.objects.exists()
 
 
