@@ -175,6 +175,87 @@ def test_renaming_an_author_shows_in_the_byline(story):
     assert b"Amira H. Haddad" in get(story.get_absolute_url()).body
 
 
+def test_publishing_refreshes_the_pages_that_list_the_story_and_no_others():
+    """A story published in one section is on that section's page, its stories' related box and the front page at
+    the next request; a story page and a section page elsewhere stay cached."""
+    weather, sport = make_section("Weather"), make_section("Sport")
+    rain, final = make_story("Rain all week", section=weather), make_story("Cup final tonight", section=sport)
+    pages = [
+        rain.get_absolute_url(),
+        weather.get_absolute_url(),
+        "/",
+        final.get_absolute_url(),
+        sport.get_absolute_url(),
+    ]
+    for page in pages:
+        get(page)
+    draft = make_story("Snow by Friday", section=weather, published=False)
+    workflow.publish(draft, User.objects.create_superuser("editor", password="x"))
+    for page in pages[:3]:
+        assert b"Snow by Friday" in get(page).body, page
+    assert [get(page).cache for page in pages[3:]] == ["hit", "hit"]
+
+
+def test_a_story_in_a_subsection_shows_on_the_parent_section_page():
+    news = make_section("News")
+    local = make_section("Local", parent=news)
+    get(news.get_absolute_url())
+    make_story("Council votes on the new bridge", section=local)
+    assert b"Council votes on the new bridge" in get(news.get_absolute_url()).body
+
+
+@pytest.mark.parametrize("undo", ["remove", "clear"])
+def test_tagging_and_untagging_a_story_shows_on_the_tag_page(story, undo):
+    """Tagged, the story joins the tag's page and the related box of the tag's stories; untagged, it leaves."""
+    floods, sport = Tag.objects.create(name="Floods"), Tag.objects.create(name="Sport")
+    neighbour = make_story("Dams hold for now")
+    neighbour.tags.add(floods)
+    pages = [floods.get_absolute_url(), neighbour.get_absolute_url()]
+    untouched = make_story("Cup final tonight")
+    untouched.tags.add(sport)
+    for page in [*pages, sport.get_absolute_url(), untouched.get_absolute_url()]:
+        get(page)
+    story.tags.add(floods)
+    assert all(b"Rivers rise in the north" in get(page).body for page in pages)
+    assert [get(sport.get_absolute_url()).cache, get(untouched.get_absolute_url()).cache] == ["hit", "hit"]
+    story.tags.remove(floods) if undo == "remove" else story.tags.clear()
+    assert not any(b"Rivers rise in the north" in get(page).body for page in pages)
+
+
+def test_tagging_from_the_tag_side_shows_on_the_tag_page(story):
+    floods = Tag.objects.create(name="Floods")
+    get(floods.get_absolute_url())
+    floods.stories.add(story)
+    assert b"Rivers rise in the north" in get(floods.get_absolute_url()).body
+
+
+def test_a_byline_added_shows_the_story_on_the_author_page(story):
+    author = make_author("Sara Karimi")
+    get(author.get_absolute_url())
+    story.authors.add(author)
+    assert b"Rivers rise in the north" in get(author.get_absolute_url()).body
+
+
+def test_deleting_a_story_shifts_the_second_page_of_its_tag(story, settings):
+    """Pages that did not show the story still change when it leaves the list."""
+    settings.STORIES_PER_PAGE = 1
+    floods = Tag.objects.create(name="Floods")
+    for headline, days in (("Dams hold for now", 2), ("Rain warning issued", 3)):
+        make_story(headline, ago=timedelta(days=days)).tags.add(floods)
+    story.tags.add(floods)
+    second_page = {"QUERY_STRING": "page=2"}
+    assert b"Dams hold for now" in get(floods.get_absolute_url(), **second_page).body
+    story.delete()
+    assert b"Rain warning issued" in get(floods.get_absolute_url(), **second_page).body
+
+
+def test_publishing_a_translation_links_it_from_the_original(story):
+    get(story.get_absolute_url())
+    persian = make_story("رودخانه‌ها در شمال بالا آمدند", language="fa", published=False, translation_of=story)
+    workflow.publish(persian, User.objects.create_superuser("editor", password="x"))
+    assert persian.get_absolute_url().encode() in get(story.get_absolute_url()).body
+
+
 def test_a_scheduled_story_appears_on_the_cached_front_page_at_its_time(story):
     """A page cached before a scheduled story's time does not hide it after."""
     if settings_module.REDIS_URL:

@@ -10,6 +10,7 @@ from dateline.accounts.models import Author
 from . import metadata
 from .editions import current_edition, edition_of, local_name, reading
 from .models import FrontPage, Section, Story, Tag
+from .pagekeys import author_list, lists, section_list, tag_list, translations_list
 from .readcount import count_read, most_read
 
 RELATED_STORIES = 5
@@ -44,6 +45,8 @@ def render_story(request, story, extra_context=None, status=200):
 
 def story_context(request, story, extra_context):
     tags = list(story.tags.all())
+    shown_lists = [tag_list(tag.pk) for tag in tags] + [translations_list(story.translation_of_id or story.pk)]
+    lists(request, *shown_lists, *([section_list(story.section_id)] if story.section_id else []))
     updated_at = shown_update(story)
     return {
         "story": story,
@@ -114,7 +117,9 @@ def section_page(request, slug):
     if edition_of(section.language) != current_edition():
         return redirect(section, permanent=True)
     ancestors = tree.ancestors(section)
-    stories = edition_stories().filter(section_id__in=tree.ids_under(section))
+    ids = tree.ids_under(section)
+    lists(request, *map(section_list, ids))
+    stories = edition_stories().filter(section_id__in=ids)
     context = {
         "section": section,
         "ancestors": ancestors,
@@ -127,12 +132,14 @@ def section_page(request, slug):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    lists(request, tag_list(tag.pk))
     stories = edition_stories().filter(tags=tag)
     return render(request, "articles/tag_page.html", {"tag": tag, "page": paginate(request, stories)})
 
 
 def author_page(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
+    lists(request, author_list(author.pk))
     stories = edition_stories().filter(authors=author)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 

@@ -1,28 +1,32 @@
 """Which pages a change touches: dependency keys (surrogate keys).
 
 While a page renders for the cache, every watched object it loads adds its key (`story:12`, `section:3`, `tag:7`,
-`author:2`, `image:5`, …), and the comment section adds `comments:<story id>`. Every page also depends on the two
-membership keys: `stories` (which stories are public, in which order, under which section, tag or author) and
-`sections` (the navigation). Saving or deleting an object changes its key; a story change that can move it on or
-off a list also changes `stories`. Changes are noted once the transaction commits, so a page rendered from the old
-rows is never stored as current.
+`author:2`, `image:5`, …), and the comment section adds `comments:<story id>`. Every page depends on `sections` (the
+navigation) and on the lists of stories it shows: `stories` (every list: the front page, feeds, sitemaps) unless the
+view names narrower ones (`list:section:<id>`, `list:tag:<id>`, `list:author:<id>`, `list:translations:<id>`, see
+dateline/articles/pagekeys.py). Saving or deleting an object changes its key; a story change that can move it on or
+off a list changes `stories` and the lists it was and is on. Changes are noted once the transaction commits, so a
+page rendered from the old rows is never stored as current.
 """
 
 from contextvars import ContextVar
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
 
 from dateline.accounts.models import Author, AuthorLink
 from dateline.articles.models import Correction, FrontPage, LiveEntry, Section, Story, Tag
+from dateline.articles.pagekeys import EVERY_LIST, author_list, section_list, tag_list, translations_list
 from dateline.comments.models import Comment
 from dateline.images.models import Image
 
-EVERY_PAGE = ("stories", "sections")
+EVERY_PAGE = (EVERY_LIST, "sections")
 # Story fields that decide which lists show a story, and where.
 LISTING = ("status", "published_at", "section_id", "language", "translation_of_id")
 INSTANCE_KEYS = {Story: "story", Section: "section", Tag: "tag", Author: "author", Image: "image"}
 
+# A story's many-to-many relations that put it on lists: the field and the list key of the other side.
+RELATIONS = {Story.tags.through: ("tags", tag_list), Story.authors.through: ("authors", author_list)}
 NOT_LOADED = object()
 recording = ContextVar("dateline_pagecache_recording", default=None)
 
@@ -57,8 +61,9 @@ def changed(*keys):
 
 def instance_saved(sender, instance, created=False, **kwargs):
     keys = [f"{INSTANCE_KEYS[sender]}:{instance.pk}"]
-    if sender is Story and moved(instance, created, kwargs.get("signal") is post_delete):
-        keys.append("stories")
+    deleted = kwargs.get("signal") is post_delete
+    if sender is Story and moved(instance, created, deleted):
+        keys += [EVERY_LIST, *story_lists(instance, deleted)]
     if sender is Story:
         instance._pagecache_listing = listing(instance)
     changed(*keys)
@@ -74,6 +79,24 @@ def moved(story, created, deleted):
     if Story.Status.PUBLISHED not in (now[0], was[0]):
         return False
     return deleted or was != now
+
+
+def story_lists(story, deleted):
+    """The lists the story was and is on: its sections, translations, tags and authors (noted before a delete)."""
+    places = [place for place in (getattr(story, "_pagecache_listing", None), listing(story)) if place]
+    keys = {section_list(section) for _, _, section, _, _ in places if section}
+    keys |= {translations_list(original or story.pk) for *_, original in places}
+    return keys | (getattr(story, "_pagecache_relations", set()) if deleted else relation_lists(story))
+
+
+def relation_lists(story):
+    tags = story.tags.values_list("pk", flat=True)
+    return {*map(tag_list, tags), *map(author_list, story.authors.values_list("pk", flat=True))}
+
+
+def story_deleting(sender, instance, **kwargs):
+    """pre_delete: its tags and bylines are gone by post_delete."""
+    instance._pagecache_relations = relation_lists(instance)
 
 
 def section_saved(sender, instance, **kwargs):
@@ -107,14 +130,17 @@ def comment_loaded(sender, instance, **kwargs):
     instance._pagecache_status = instance.status
 
 
-def story_relations_changed(sender, instance, action, pk_set=None, **kwargs):
-    """Tags and bylines decide the tag and author pages a story is listed on."""
-    if not action.startswith("post_"):
+def story_relations_changed(sender, instance, action, reverse, pk_set=None, **kwargs):
+    """Tags and bylines decide the tag and author pages a story is listed on (and its related stories)."""
+    field, list_key = RELATIONS[sender]
+    if action == "pre_clear":  # which ones is not known after the clear
+        pk_set = set(getattr(instance, "stories" if reverse else field).values_list("pk", flat=True))
+    elif action not in ("post_add", "post_remove"):
         return
-    if isinstance(instance, Story):
-        changed(f"story:{instance.pk}", "stories")
-    else:  # changed from the tag's or author's side
-        changed("stories", *(f"story:{pk}" for pk in pk_set or ()))
+    if reverse:  # changed from the tag's or author's side
+        changed(list_key(instance.pk), *(f"story:{pk}" for pk in pk_set))
+    else:
+        changed(f"story:{instance.pk}", *map(list_key, pk_set))
 
 
 def connect():
@@ -135,6 +161,7 @@ def connect():
     for model, receiver in receivers:
         post_save.connect(receiver, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
+    pre_delete.connect(story_deleting, sender=Story, dispatch_uid="pagecache-story-deleting")
     post_init.connect(comment_loaded, sender=Comment, dispatch_uid="pagecache-comment-loaded")
-    for through in (Story.tags.through, Story.authors.through):
+    for through in RELATIONS:
         m2m_changed.connect(story_relations_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through.__name__}")

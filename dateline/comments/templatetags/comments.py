@@ -1,12 +1,13 @@
 from django import template
 from django.conf import settings
 
+from dateline.articles.pagekeys import DEPENDS
+
 from ..forms import CommentForm
 from ..views import RECEIVED
 
 register = template.Library()
-# Set by the page cache in front of Django: the page will be sent to other readers too; and the keys it depends on.
-SHARED, DEPENDS = "dateline.shared", "dateline.depends"
+SHARED = "dateline.shared"  # set by the page cache in front of Django: the page will be sent to other readers too
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)

@@ -1,0 +1,37 @@
+"""Which lists of stories a page shows, told to the page cache in front of Django (dateline/pagecache), so that a
+story joining or leaving a list refreshes exactly the pages that show that list.
+
+A page rendered for the cache depends on `stories` unless it says otherwise: any story appearing, leaving or moving
+anywhere makes it stale (the front page, feeds and sitemaps list everything). A page that shows only some lists
+names them instead through `lists()`: a section page its sections' lists, a tag or author page theirs, a story
+page the lists its related box draws from and its translations. The page cache changes these keys when a story
+joins or leaves such a list (see dateline/pagecache/keys.py, which builds them with the functions below).
+"""
+
+DEPENDS = "dateline.depends"  # set by the page cache in the request's environ: the keys the page depends on
+EVERY_LIST = "stories"
+
+
+def lists(request, *keys):
+    """The page being rendered shows only these lists of stories: it depends on `keys` instead of every list."""
+    depends = request.META.get(DEPENDS)
+    if depends is not None:
+        depends.discard(EVERY_LIST)
+        depends.update(keys)
+
+
+def section_list(section_id):
+    return f"list:section:{section_id}"
+
+
+def tag_list(tag_id):
+    return f"list:tag:{tag_id}"
+
+
+def author_list(author_id):
+    return f"list:author:{author_id}"
+
+
+def translations_list(original_id):
+    """The stories linked as translations of one original (the original included)."""
+    return f"list:translations:{original_id}"
