@@ -35,7 +35,7 @@ class StorySitemap(SiteSitemap):
         return (
             edition_stories()
             .order_by("-published_at", "-news_id")
-            .only("news_id", "slug", "published_at", "revised_at")
+            .only("news_id", "slug", "language", "published_at", "revised_at")
         )
 
     def lastmod(self, story):
