@@ -241,8 +241,10 @@ def import_author(item):
 
 
 def import_story(item):
-    story, created = save_story(story_data(item))
-    if revisions := (item.get("dateline") or {}).get("revisions"):
+    """A story and its history: the revisions the file carries (`export --revisions`), else a first one made now."""
+    revisions = (item.get("dateline") or {}).get("revisions")
+    story, created = save_story(story_data(item), announced=revisions is None)
+    if revisions is not None:
         restore_revisions(story, revisions)
     return created
 

@@ -102,8 +102,9 @@ class NewsNumber(models.Model):
     @classmethod
     def reserve(cls, number):
         """Note a number given from outside (an import), so the sequence never hands it out again."""
-        cls.objects.get_or_create(pk=1)
-        cls.objects.filter(pk=1, last__lt=number).update(last=number)
+        if not cls.objects.filter(pk=1, last__lt=number).update(last=number):  # one query, but the first time
+            cls.objects.get_or_create(pk=1, defaults={"last": number})
+            cls.objects.filter(pk=1, last__lt=number).update(last=number)
 
 
 class StoryQuerySet(models.QuerySet):

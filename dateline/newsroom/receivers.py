@@ -18,10 +18,11 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from dateline.articles.importers.signals import story_imported
 from dateline.articles.signals import story_saved, story_status_changed
 
 from .models import AuditEntry
-from .revisions import record_revision
+from .revisions import record_import, record_revision
 
 User = get_user_model()
 
@@ -29,6 +30,12 @@ User = get_user_model()
 @receiver(story_saved)
 def keep_revision(sender, story, user, changed, **kwargs):
     record_revision(story, user, changed)
+
+
+@receiver(story_imported)
+def keep_imported_revision(sender, story, created, tags, authors, **kwargs):
+    """A story saved by `dateline import` gets its revision too (none when the import changed nothing)."""
+    record_import(story, created, tags, authors)
 
 
 @receiver(story_status_changed)

@@ -31,11 +31,13 @@ TOKENS = re.compile(r"\s+|<[^<>]*>\s*|[^\s<]+\s*|<\s*")
 DELETED, INSERTED = "<del>{}</del>{}", "<ins>{}</ins>{}"
 
 
-def snapshot(story):
-    """The story's editable content as JSON-ready data (tags by name, authors by id)."""
+def snapshot(story, tags=None, authors=None):
+    """The story's editable content as JSON-ready data (tags by name, authors by id).
+
+    `tags` and `authors`, when the caller has just set them, spare reading them back."""
     data = {f.attname: f.value_from_object(story) for f in story._meta.concrete_fields if f.attname not in SKIPPED}
-    data["tags"] = sorted(story.tags.values_list("name", flat=True))
-    data["authors"] = sorted(story.authors.values_list("pk", flat=True))
+    data["tags"] = sorted(story.tags.values_list("name", flat=True) if tags is None else [tag.name for tag in tags])
+    data["authors"] = sorted(story.authors.values_list("pk", flat=True) if authors is None else [a.pk for a in authors])
     encoder = DjangoJSONEncoder()
     return {key: encoder.default(value) if hasattr(value, "isoformat") else value for key, value in data.items()}
 
@@ -53,6 +55,17 @@ def record_revision(story, user, changed):
         changed=changed,
         data=data,
     )
+
+
+def record_import(story, created, tags, authors):
+    """Keep an imported story as a revision (by nobody), unless it is exactly what the last revision holds: importing
+    the same file again adds no revision. A new story has no revision to compare with, so none is read."""
+    data = snapshot(story, tags, authors)
+    previous = None if created else story.revisions.first()
+    if previous is not None and previous.data == data:
+        return None
+    changed = [name for name in data if previous.data.get(name) != data[name]] if previous else []
+    return Revision.objects.create(story=story, version=story.version, changed=changed, data=data)
 
 
 def may_see_revisions(user, story):

@@ -14,6 +14,8 @@ import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from django.conf import settings
@@ -31,6 +33,7 @@ PER_READER = re.compile(rb'name="csrfmiddlewaretoken"|name="captcha_0" value="[0
 DROPPED_HEADERS = {"content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control"}
 STORY_PATH = re.compile(r"^(?:/[a-z]{2,3}(?:-[a-z0-9]+)?)?/news/(\d+)/")
 STALE_WHILE_REVALIDATE = 30
+batching = ContextVar("dateline_pagecache_batching", default=None)
 
 
 def enabled():
@@ -49,11 +52,31 @@ def store():
 
 def invalidate(keys):
     """Every cached page that depends on one of `keys` (`story:12`, `comments:12`, `stories`, …) is stale from now."""
-    if enabled() and keys:
+    batch = batching.get()
+    if batch is not None:
+        batch.update(keys)
+    elif enabled() and keys:
         try:
             store().invalidate(list(keys))
         except Exception:  # a store outage must not fail a save that has committed; PAGE_CACHE_SECONDS bounds it
             logger.exception("page cache not invalidated for %s", sorted(keys)[:10])
+
+
+@contextmanager
+def batched():
+    """Within this block, invalidations are collected and made once at its end: an import of thousands of stories
+    makes one call to the store, not one per commit. Pages showing what the block changes may lag until it ends
+    (PAGE_CACHE_SECONDS at most); none is served stale after it."""
+    if batching.get() is not None:  # already batching: the outer block invalidates
+        yield
+        return
+    token = batching.set(set())
+    try:
+        yield
+    finally:
+        keys = batching.get()
+        batching.reset(token)
+        invalidate(keys)
 
 
 def clear():

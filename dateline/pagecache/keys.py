@@ -63,7 +63,7 @@ def instance_saved(sender, instance, created=False, **kwargs):
     keys = [f"{INSTANCE_KEYS[sender]}:{instance.pk}"]
     deleted = kwargs.get("signal") is post_delete
     if sender is Story and moved(instance, created, deleted):
-        keys += [EVERY_LIST, *story_lists(instance, deleted)]
+        keys += [EVERY_LIST, *story_lists(instance, created, deleted)]
     if sender is Story:
         instance._pagecache_listing = listing(instance)
     changed(*keys)
@@ -81,12 +81,16 @@ def moved(story, created, deleted):
     return deleted or was != now
 
 
-def story_lists(story, deleted):
+def story_lists(story, created, deleted):
     """The lists the story was and is on: its sections, translations, tags and authors (noted before a delete)."""
     places = [place for place in (getattr(story, "_pagecache_listing", None), listing(story)) if place]
     keys = {section_list(section) for _, _, section, _, _ in places if section}
     keys |= {translations_list(original or story.pk) for *_, original in places}
-    return keys | (getattr(story, "_pagecache_relations", set()) if deleted else relation_lists(story))
+    if deleted:
+        return keys | getattr(story, "_pagecache_relations", set())
+    if created:  # just created: no tags or bylines yet (adding them is heard by m2m_changed)
+        return keys
+    return keys | relation_lists(story)
 
 
 def relation_lists(story):

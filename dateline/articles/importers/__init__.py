@@ -8,6 +8,8 @@ from ..html import paragraphs_to_html
 from ..models import Story
 from . import plaintext
 from .report import Refused, Report
+from .signals import announce
+from .stories import story_numbered
 
 __all__ = ["Refused", "Report", "import_file"]
 
@@ -31,7 +33,7 @@ def import_file(path, report):
 
 def save_plaintext_story(parsed):
     """Create or update the story with this News ID. True when it is new."""
-    story = Story.objects.filter(news_id=parsed.news_id).first() or Story(news_id=parsed.news_id)
+    story = story_numbered(parsed.news_id) or Story(news_id=parsed.news_id)
     created = story.pk is None
     story.headline = parsed.headline
     story.body = paragraphs_to_html(parsed.paragraphs)
@@ -41,4 +43,5 @@ def save_plaintext_story(parsed):
     if created:  # an update keeps the editors' decision (an unpublished story stays unpublished)
         story.status = Story.Status.PUBLISHED
     story.save()
+    announce(story, created)
     return created

@@ -27,7 +27,8 @@ from dateline.images.models import Image, Rendition
 from ..html import paragraphs_to_html
 from ..models import Correction, LiveEntry, Story
 from .report import Refused
-from .stories import author_named, imported, remember, section_for, tags_named
+from .signals import announce
+from .stories import author_named, imported, link, remember, section_for, story_numbered, tags_named
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 MAX_HEADLINE = 300
@@ -346,11 +347,12 @@ def record(report, path, line, result):
     report.saved(created)
 
 
-def save_story(data):
+def save_story(data, announced=True):
     """Create or update the story `data` describes (with its tags, bylines, notes and entries): (story, is it new).
 
     An export restores everything, status included. A foreign document's status applies to a new story only: an
-    update keeps the editors' decision, as the other importers do.
+    update keeps the editors' decision, as the other importers do. `announced=False` keeps the save from the
+    listeners (no revision is made): for an export line that carries the story's own revisions.
     """
     story = existing_story(data) or Story(news_id=data.news_id)
     created = story.pk is None
@@ -366,19 +368,21 @@ def save_story(data):
     if created and data.version:
         story.version = data.version - 1  # save() counts this save: the story keeps the version it was exported at
     story.save()
-    story.tags.set(tags_named(data.tags))
-    story.authors.set(authors_for(data.authors))
-    replace_notes(story, data)
+    tags, authors = tags_named(data.tags), authors_for(data.authors)
+    link(story, created, tags, authors)
+    replace_notes(story, data, created)
     keep_times(story, data)
     if data.news_id is None:
         remember(SOURCE, data.uri, story=story)
+    if announced:
+        announce(story, created, tags, authors)
     return story, created
 
 
 def existing_story(data):
     """The story with this News ID or, for another agency's document, the one its `uri` became before."""
     if data.news_id is not None:
-        return Story.objects.filter(news_id=data.news_id).first()
+        return story_numbered(data.news_id)
     record = imported(SOURCE, data.uri)
     return record.story if record else None
 
@@ -406,16 +410,18 @@ def authors_for(bylines):
     return authors
 
 
-def replace_notes(story, data):
-    """Corrections and live entries as the file lists them (an export lists them all)."""
+def replace_notes(story, data, created):
+    """Corrections and live entries as the file lists them (an export lists them all); a new story has none yet."""
     if data.corrections is not None:
-        story.corrections.all().delete()
+        if not created:
+            story.corrections.all().delete()
         for note in data.corrections:
             created_at = time_of(note.get("created_at"), "correction created_at") or timezone.now()
             kind = note.get("kind") if note.get("kind") in Correction.Kind.values else Correction.Kind.CORRECTION
             Correction.objects.create(story=story, kind=kind, text=str(note.get("text", "")), created_at=created_at)
     if data.live_entries is not None:
-        story.live_entries.all().delete()
+        if not created:
+            story.live_entries.all().delete()
         for entry in data.live_entries:
             created_at = time_of(entry.get("created_at"), "live entry created_at") or timezone.now()
             LiveEntry.objects.create(

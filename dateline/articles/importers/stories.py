@@ -16,6 +16,7 @@ from dateline.accounts.models import Author
 from ..models import ImportedItem, Section, Story, Tag
 from .plaintext import LANGUAGE_TAG, MAX_HEADLINE, MAX_LANGUAGE
 from .report import Refused
+from .signals import announce
 
 MAX_KEY = 500
 MAX_NAME = 100
@@ -108,10 +109,27 @@ def save_story(item):
     if created:
         story.status = item.status
     story.save()
-    story.tags.set(item.tags)
-    story.authors.set(item.authors)
+    link(story, created, item.tags, item.authors)
     remember(item.source, item.key, story=story)
+    announce(story, created, item.tags, item.authors)
     return story, created
+
+
+def story_numbered(news_id):
+    """The story with this News ID, or None. Whether there is one is asked first: it is the cheaper question, and
+    in a large import most stories are new."""
+    stories = Story.objects.filter(news_id=news_id)
+    return stories.get() if stories.exists() else None
+
+
+def link(story, created, tags, authors):
+    """Give a just-saved story these tags and bylines. A new story has none to replace, so they are only added
+    (which costs no query when there are none)."""
+    for related, items in ((story.tags, tags), (story.authors, authors)):
+        if created:
+            related.add(*items)
+        else:
+            related.set(items)
 
 
 def free_slug(model, name, limit=120):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline import pagecache
 from dateline.articles.importers import Refused, Report, import_file
 from dateline.articles.importers.detect import Format, sniff, sniff_file
 from dateline.articles.importers.feeds import fetch, import_feed, is_url
@@ -98,8 +99,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, verbosity=1, **options):
         report = Report(progress=Progress(self.stderr) if verbosity else None)
-        for location in paths:
-            self.import_location(location, report)
+        with pagecache.batched():  # one commit per file, one page-cache invalidation per import
+            for location in paths:
+                self.import_location(location, report)
         for refusal in report.refused:
             self.stderr.write(refusal)
         if verbosity > 1:
