@@ -205,7 +205,7 @@ def test_story_page_query_count_is_constant(client, django_assert_max_num_querie
     story = make_story("Counted")
     for n in range(5):
         story.authors.add(make_author(f"Author {n}"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         client.get(story.get_absolute_url())
 
 

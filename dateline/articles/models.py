@@ -193,7 +193,12 @@ class Story(models.Model):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
-        indexes = [models.Index(fields=["status", "-published_at"], name="story_listing")]
+        indexes = [
+            # Lists newest first: the front page and a group of sections (whose language and section are checked
+            # from the index), one section.
+            models.Index(fields=["status", "-published_at", "language", "section"], name="story_listing"),
+            models.Index(fields=["section", "status", "-published_at"], name="story_section_listing"),
+        ]
         permissions = [
             ("publish_story", _("Can publish, schedule and unpublish stories")),
             ("edit_any_story", _("Can edit stories by anyone, in any status")),
@@ -248,7 +253,8 @@ class Story(models.Model):
         """The published stories linked to this one as translations (its original, the original's other
         translations, its own), in edition order."""
         original = self.translation_of_id or self.pk
-        linked = Story.objects.published().filter(models.Q(pk=original) | models.Q(translation_of=original))
+        translations = Story.objects.filter(translation_of=original).values("pk")
+        linked = Story.objects.published().filter(models.Q(pk=original) | models.Q(pk__in=translations))
         stories = [story for story in linked.exclude(pk=self.pk) if story.edition != self.edition]
         order = {code: i for i, code in enumerate(settings.EDITIONS)}
         return sorted(stories, key=lambda story: order.get(story.edition, len(order)))

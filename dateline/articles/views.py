@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -86,18 +85,15 @@ def shown_update(story):
 def related_stories(story, tags, limit=RELATED_STORIES):
     """Published stories sharing a tag with `story` first, then from its section; newest first, never itself.
 
-    Candidates are picked by index (the tags' stories, the section's stories) before they are ranked.
+    Two queries that indexes answer (the tags' stories, the section's newest), merged here: ranking every candidate
+    in one query reads thousands of stories on a large site.
     """
-    if not (tags or story.section_id):
-        return []
+    stories = Story.objects.published().in_edition(story.edition).exclude(pk=story.pk).select_related("section")
     tagged = Story.tags.through.objects.filter(tag__in=[tag.pk for tag in tags]).values("story")
-    near = Q(pk__in=tagged)
-    if story.section_id:
-        near |= Q(section_id=story.section_id)
-    stories = Story.objects.published().in_edition(story.edition).exclude(pk=story.pk).filter(near)
-    ranked = stories.annotate(shares_tag=Exists(tagged.filter(story=OuterRef("pk"))))
-    ordered = ranked.order_by("-shares_tag", "-published_at", "-news_id").select_related("section")
-    return list(ordered[:limit])
+    sharing = list(stories.filter(pk__in=tagged).latest_first()[:limit]) if tags else []
+    nearby = list(stories.filter(section_id=story.section_id).latest_first()[:limit]) if story.section_id else []
+    shown = {related.pk for related in sharing}
+    return (sharing + [related for related in nearby if related.pk not in shown])[:limit]
 
 
 def front_page(request):
@@ -119,7 +115,12 @@ def section_page(request, slug):
     ancestors = tree.ancestors(section)
     ids = tree.ids_under(section)
     lists(request, *map(section_list, ids))
-    stories = edition_stories().filter(section_id__in=ids)
+    stories = edition_stories()
+    if len(ids) == 1:
+        stories = stories.filter(section_id=section.pk)
+    else:  # walk the newest-first listing index, picking these sections' stories (`+ 0` keeps the database from
+        # collecting all their stories through the section index to sort them: slow for a large section group)
+        stories = stories.alias(listed_in=F("section_id") + 0).filter(listed_in__in=ids)
     context = {
         "section": section,
         "ancestors": ancestors,
@@ -160,8 +161,39 @@ def lead_story(edition):
 
 
 def paginate(request, stories):
-    stories = stories.latest_first().select_related("section")
-    return Paginator(stories, settings.STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    """The page of the list that `?page=N` asks for (the first when N is not a number; 404 past the last)."""
+    number = request.GET.get("page", "")
+    page = LatestPage(stories.latest_first().select_related("section"), int(number) if number.isdigit() else 1)
+    if page.number > 1 and not page.object_list:
+        raise Http404("No such page")
+    return page
+
+
+class LatestPage:
+    """One page of a list of stories, newest first, found without counting the list: counting a section's
+    thousands of stories costs more than showing twenty of them. One story more than a page is asked for, to know
+    whether an older page exists."""
+
+    def __init__(self, stories, number):
+        per_page = settings.STORIES_PER_PAGE
+        self.number = max(number, 1)
+        start = (self.number - 1) * per_page
+        rows = list(stories[start : start + per_page + 1])
+        self.object_list, self.has_next = rows[:per_page], len(rows) > per_page
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
 
 
 def top_section(section):

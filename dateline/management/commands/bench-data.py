@@ -4,12 +4,13 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
 from dateline import pagecache
 from dateline.accounts.models import Author
 from dateline.articles.models import Section, Story, Tag
-from dateline.benchdata import Site, fast_writes
+from dateline.benchdata import Site, fast_writes, wipe
+from dateline.database import analyze
 from dateline.search.indexing import rebuild
 
 
@@ -46,12 +47,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--stories", type=int, default=100_000, help="how many stories (default 100,000)")
         parser.add_argument("--comments", type=int, help="how many approved comments (default: twice the stories)")
+        parser.add_argument("--tags", type=int, default=2000, help="how many tags (default 2,000)")
+        parser.add_argument("--authors", type=int, default=300, help="how many authors (default 300)")
         parser.add_argument("--seed", type=int, default=2026, help="the same seed builds the same site")
         parser.add_argument("--replace", action="store_true", help="delete every story, tag, section and author first")
 
-    def handle(self, *args, stories, comments, seed, replace, verbosity=1, **options):
-        if stories < 1:
-            raise CommandError("--stories must be at least 1")
+    def handle(self, *args, stories, comments, tags, authors, seed, replace, verbosity=1, **options):
+        if min(stories, tags, authors) < 1:
+            raise CommandError("--stories, --tags and --authors must be at least 1")
         try:
             present = Story.objects.exists()
         except DatabaseError as error:
@@ -62,15 +65,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         fast_writes()
         if replace:
-            with transaction.atomic():
-                Story.objects.all().delete()
-                Section.objects.update(parent=None)
-                for model in (Section, Tag, Author):
-                    model.objects.all().delete()
-        Site(stories, stories * 2 if comments is None else comments, seed=seed, progress=progress).build()
+            wipe(Story, Section, Tag, Author)
+        comments = stories * 2 if comments is None else comments
+        Site(stories, comments, seed=seed, progress=progress, tags=tags, authors=authors).build()
         progress("search", 0, stories)
         rebuild(progress=lambda done, total: progress("search", done, total))
         progress.end()
+        analyze()
         pagecache.clear()
         if verbosity:
             self.stdout.write(f"Built {stories:,} stories in {time.monotonic() - started:.1f} s.")

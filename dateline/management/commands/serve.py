@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline import pagecache
+from dateline.database import analyze
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         pagecache.clear()  # pages stored by the previous release may carry its templates
+        analyze()
         self.stdout.write(f"Dateline at http://{'[' + host + ']' if ':' in host else host}:{port}/ ({workers} workers)")
         sys.stdout.flush()
         os.execv(*server_command(host, port, workers))
