@@ -198,6 +198,9 @@ class Story(models.Model):
             # from the index), one section.
             models.Index(fields=["status", "-published_at", "language", "section"], name="story_listing"),
             models.Index(fields=["section", "status", "-published_at"], name="story_section_listing"),
+            # Whether a story is public, in which edition and when, read without its row (bodies make rows long):
+            # ranking candidates by id (related stories, most read) reads only this.
+            models.Index(fields=["id", "status", "published_at", "language", "news_id"], name="story_visibility"),
         ]
         permissions = [
             ("publish_story", _("Can publish, schedule and unpublish stories")),

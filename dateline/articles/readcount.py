@@ -62,23 +62,25 @@ def most_read(days=None, limit=5, edition=None):
     only one edition's stories when `edition` is given.
 
     `days` defaults to the MOST_READ_DAYS setting (2: today and yesterday). The few days' counts are ranked first,
-    then the published stories among the top ones are fetched by key: two quick queries (a third only when many
-    of the most read are no longer public), however many stories the site has.
+    then which of the top ones are public (from an index), then those stories: three quick queries (more only
+    when many of the most read are no longer public), however many stories the site has.
     """
     days = days or getattr(settings, "MOST_READ_DAYS", MOST_READ_DAYS)
     since = today() - dt.timedelta(days=days - 1)
     ranked = StoryViews.objects.filter(day__gte=since).values("story").annotate(reads=Sum("count"))
     ranked = ranked.order_by("-reads", "-story")
     published = Story.objects.published() if edition is None else Story.objects.published().in_edition(edition)
-    stories, batch = [], limit * 4
+    chosen, batch = {}, limit * 4
     for start in itertools.count(0, batch):
         reads = {row["story"]: row["reads"] for row in ranked[start : start + batch]}
-        for story in published.filter(pk__in=reads).select_related("section"):
-            story.reads = reads[story.pk]
-            stories.append(story)
-        if len(stories) >= limit or len(reads) < batch:
+        chosen |= {pk: reads[pk] for pk in published.filter(pk__in=reads).values_list("pk", flat=True)}
+        if len(chosen) >= limit or len(reads) < batch:
             break
-    return sorted(stories, key=lambda story: (-story.reads, -story.pk))[:limit]
+    top = sorted(chosen, key=lambda pk: (-chosen[pk], -pk))[:limit]
+    stories = Story.objects.select_related("section").in_bulk(top)
+    for pk, story in stories.items():
+        story.reads = chosen[pk]
+    return [stories[pk] for pk in top]
 
 
 def today():

@@ -85,15 +85,17 @@ def shown_update(story):
 def related_stories(story, tags, limit=RELATED_STORIES):
     """Published stories sharing a tag with `story` first, then from its section; newest first, never itself.
 
-    Two queries that indexes answer (the tags' stories, the section's newest), merged here: ranking every candidate
-    in one query reads thousands of stories on a large site.
+    The candidates are ranked by id alone (the tags' stories through the visibility index, the section's newest
+    through its listing index), and only the chosen few are read whole: on a large site a tag has hundreds of
+    stories and a section thousands.
     """
-    stories = Story.objects.published().in_edition(story.edition).exclude(pk=story.pk).select_related("section")
+    stories = Story.objects.published().in_edition(story.edition).exclude(pk=story.pk).latest_first()
     tagged = Story.tags.through.objects.filter(tag__in=[tag.pk for tag in tags]).values("story")
-    sharing = list(stories.filter(pk__in=tagged).latest_first()[:limit]) if tags else []
-    nearby = list(stories.filter(section_id=story.section_id).latest_first()[:limit]) if story.section_id else []
-    shown = {related.pk for related in sharing}
-    return (sharing + [related for related in nearby if related.pk not in shown])[:limit]
+    sharing = list(stories.filter(pk__in=tagged).values_list("pk", flat=True)[:limit]) if tags else []
+    nearby = stories.filter(section_id=story.section_id) if story.section_id else Story.objects.none()
+    chosen = (sharing + [pk for pk in nearby.values_list("pk", flat=True)[:limit] if pk not in sharing])[:limit]
+    found = Story.objects.select_related("section").in_bulk(chosen)
+    return [found[pk] for pk in chosen if pk in found]
 
 
 def front_page(request):
