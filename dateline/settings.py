@@ -225,6 +225,8 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 COMMENTS_RATE_PER_IP = os.environ.get("COMMENTS_RATE_PER_IP", "5/m")
 COMMENTS_RATE_PER_STORY = os.environ.get("COMMENTS_RATE_PER_STORY", "30/m")
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "60/m")  # API writes per token
+API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "20/m")  # wrong API tokens per address
 LOGIN_RATE_PER_IP = os.environ.get("LOGIN_RATE_PER_IP", "20/10m")  # failed logins from one address, any usernames
 # django-axes locks a username at one address (never everywhere, so nobody can lock an editor out from afar).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

@@ -1,18 +1,44 @@
-"""Who is calling: `Authorization: Bearer <token>` names a user; no header at all is a reader."""
+"""Who is calling: `Authorization: Bearer <token>` names a user; no header at all is a reader.
 
+Two rate limits hold here, before any view runs (so a refused request does nothing): wrong tokens per address
+(API_AUTH_FAILURE_RATE, so tokens cannot be guessed) and writes per token (API_WRITE_RATE). Both are counted in the
+shared cache, so they hold across servers on Redis.
+"""
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer
 
+from dateline.accounts.ratelimit import client_ip, hit, parse_rate, wait
+
 from .models import ApiToken
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class RateLimited(Exception):
+    """Over a limit: answered 429 with Retry-After (see v1/errors.py)."""
+
+    def __init__(self, seconds, detail):
+        super().__init__(detail)
+        self.seconds, self.detail = seconds, detail
 
 
 class TokenAuth(HttpBearer):
     """A live token of an active user; anything else is refused with 401."""
 
     def authenticate(self, request, token):
+        address, failures = client_ip(request), parse_rate(settings.API_AUTH_FAILURE_RATE)
+        if seconds := wait("api-auth", address, failures):
+            raise RateLimited(seconds, f"Too many wrong tokens from your address: try again in {seconds} s.")
         found = ApiToken.objects.find(token)
         if found is None:
+            hit("api-auth", address, failures)
             return None
+        if request.method in WRITES and (
+            seconds := hit("api-write", found.key_hash, parse_rate(settings.API_WRITE_RATE))
+        ):
+            raise RateLimited(seconds, f"Too many writes with this token: try again in {seconds} s.")
         found.note_use()
         return found.user
 

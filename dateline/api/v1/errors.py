@@ -6,6 +6,8 @@ from ninja.errors import AuthenticationError
 
 from dateline.articles.workflow import Conflict
 
+from ..auth import RateLimited
+
 
 def register(api):
     """Install the handlers on `api` (django-ninja keeps its own for HttpError and its 422 validation errors)."""
@@ -17,6 +19,12 @@ def register(api):
     def unauthenticated(request, exc):
         response = reply(request, 401, "A valid token is needed: send `Authorization: Bearer <token>`.")
         response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc):
+        response = reply(request, 429, exc.detail, retry_after=exc.seconds)
+        response["Retry-After"] = str(exc.seconds)
         return response
 
     @api.exception_handler(PermissionDenied)

@@ -183,6 +183,10 @@ class ErrorOut(Schema):
     detail: str
 
 
+class RateLimitedOut(ErrorOut):
+    retry_after: int = Field(description="Seconds to wait before trying again (also the Retry-After header).")
+
+
 class ConflictOut(ErrorOut):
     version: int = Field(description="The story's current version.")
 

@@ -6,12 +6,16 @@ from dateline.articles.links import absolute_url
 from dateline.search import search
 
 from .pagination import make_cursor, read_cursor
-from .schemas import ErrorOut, SearchPage, SearchParams
+from .schemas import ErrorOut, RateLimitedOut, SearchPage, SearchParams
 
 router = Router(tags=["search"])
 
 
-@router.get("/search", response={200: SearchPage, 400: ErrorOut, 422: ErrorOut}, summary="Search published stories")
+@router.get(
+    "/search",
+    response={200: SearchPage, 400: ErrorOut, 422: ErrorOut, 429: RateLimitedOut},
+    summary="Search published stories",
+)
 def search_stories(request, params: Query[SearchParams]):
     """Published stories matching `q`, best first (or newest first with `sort=date`)."""
     offset = read_cursor(params.cursor, "search", 1)[0] if params.cursor else 0

@@ -25,6 +25,7 @@ from .schemas import (
     NewsId,
     PageParams,
     PublishIn,
+    RateLimitedOut,
     RevisionPage,
     StoryFilters,
     StoryIn,
@@ -34,7 +35,7 @@ from .schemas import (
 )
 
 router = Router(tags=["stories"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: RateLimitedOut}
 # Fields a client sets by name, and the Story attribute each one fills.
 PLAIN_FIELDS = {
     "headline": "headline",
