@@ -65,7 +65,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         fast_writes()
         if replace:
-            wipe(Story, Section, Tag, Author)
+            wipe([Story, Section, Tag, Author], progress)
         comments = stories * 2 if comments is None else comments
         Site(stories, comments, seed=seed, progress=progress, tags=tags, authors=authors).build()
         progress("search", 0, stories)
