@@ -1,8 +1,8 @@
 """Who is calling: `Authorization: Bearer <token>` names a user; no header at all is a reader.
 
 Two rate limits hold here, before any view runs (so a refused request does nothing): wrong tokens per address
-(API_AUTH_FAILURE_RATE, so tokens cannot be guessed) and writes per token (API_WRITE_RATE). Both are counted in the
-shared cache, so they hold across servers on Redis.
+(API_AUTH_FAILURE_RATE, so tokens cannot be guessed) and writes per token, or per address for a write without a valid
+token (API_WRITE_RATE). Both are counted in the shared cache, so they hold across servers on Redis.
 """
 
 from django.conf import settings
@@ -24,8 +24,21 @@ class RateLimited(Exception):
         self.seconds, self.detail = seconds, detail
 
 
+def limit_writes(request, scope, key):
+    """Count a write (reads are not counted); RateLimited when `key` has made too many in this window."""
+    if request.method in WRITES and (seconds := hit(scope, key, parse_rate(settings.API_WRITE_RATE))):
+        raise RateLimited(seconds, f"Too many writes: try again in {seconds} s.")
+
+
 class TokenAuth(HttpBearer):
     """A live token of an active user; anything else is refused with 401."""
+
+    def __call__(self, request):
+        """The token's user; a write without one counts against its address (as would any anonymous write)."""
+        user = super().__call__(request)
+        if user is None:
+            limit_writes(request, "api-write-address", client_ip(request))
+        return user
 
     def authenticate(self, request, token):
         address, failures = client_ip(request), parse_rate(settings.API_AUTH_FAILURE_RATE)
@@ -35,10 +48,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             hit("api-auth", address, failures)
             return None
-        if request.method in WRITES and (
-            seconds := hit("api-write", found.key_hash, parse_rate(settings.API_WRITE_RATE))
-        ):
-            raise RateLimited(seconds, f"Too many writes with this token: try again in {seconds} s.")
+        limit_writes(request, "api-write", found.key_hash)
         found.note_use()
         return found.user
 
