@@ -41,20 +41,20 @@ def is_reader(request):
     return request.method == "GET" and bool(agent.strip()) and not prefetch and not NOT_READERS.search(agent)
 
 
-def add_read(story_id, day):
-    """Add one to the story's count for `day` in a single UPDATE; the day's first read creates the row.
+def add_read(story_id, day, times=1):
+    """Add `times` to the story's count for `day` in a single UPDATE; the day's first read creates the row.
 
     Two first reads at once: one INSERT wins, the other hits the unique constraint inside its savepoint
     and falls back to the UPDATE, so no read is lost on SQLite or PostgreSQL.
     """
     views = StoryViews.objects.filter(story_id=story_id, day=day)
-    if views.update(count=F("count") + 1):
+    if views.update(count=F("count") + times):
         return
     try:
         with transaction.atomic():
-            StoryViews.objects.create(story_id=story_id, day=day, count=1)
+            StoryViews.objects.create(story_id=story_id, day=day, count=times)
     except IntegrityError:
-        views.update(count=F("count") + 1)
+        views.update(count=F("count") + times)
 
 
 def most_read(days=None, limit=5, edition=None):

@@ -155,7 +155,7 @@ def edition_stories():
 def lead_story(edition):
     """The editors' choice for the edition's front page, or its latest story when they chose none (or it is not
     live)."""
-    front = FrontPage.objects.filter(language=edition).select_related("lead").first()
+    front = FrontPage.objects.filter(language=edition).select_related("lead__section").first()
     published = Story.objects.published().in_edition(edition)
     if front and front.lead_id and published.filter(pk=front.lead_id).exists():
         return front.lead

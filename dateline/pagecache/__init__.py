@@ -256,11 +256,17 @@ class Reads:
 
         with self.lock:
             pending, self.pending, self.flushed = self.pending, {}, time.monotonic()
-        if pending:
+        if not pending:
+            return
+        try:
             with transaction.atomic():
                 for (story_pk, day), times in pending.items():
-                    for _ in range(times):
-                        add_read(story_pk, day)
+                    add_read(story_pk, day, times)
+        except Exception:  # the database is busy or away: keep the reads for the next flush, serve the page anyway
+            logger.warning("reads not written yet", exc_info=True)
+            with self.lock:
+                for key, times in pending.items():
+                    self.pending[key] = self.pending.get(key, 0) + times
 
 
 class _Request:
