@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint clean
+.PHONY: run test test-pg lint bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +22,14 @@ test: $(STAMP)
 # The same suite on a throwaway PostgreSQL + Redis that it starts and stops (needs postgresql and redis-server).
 test-pg: $(STAMP)
 	.ci/services.sh $(BIN)/pytest
+
+# Figures against issue #5's targets on a scratch site under var/bench (BENCH_STORIES=2000 for a short run).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Dateline and the peer systems of ../shared/peers in one pass (SYSTEMS="static wagtail" to choose).
+bench-peers: $(STAMP)
+	$(BIN)/python bench/peers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
