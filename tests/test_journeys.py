@@ -1,7 +1,6 @@
 """The reader's journeys in a real Chromium, in the English edition and the Persian one (right to left)."""
 
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ EDITIONS = {
         "dir": "ltr",
         "headline": SEED_HEADLINE,
         "section": "Middle East",
-        "page_two": re.compile(r"Page 2 of \d+"),
+        "page_two": "Page 2",
         "older": "Older stories",
         "query": "Iraq",
         "search": "Search",
@@ -37,7 +36,7 @@ EDITIONS = {
         "dir": "rtl",
         "headline": SEED_TRANSLATIONS["fa"]["headline"],
         "section": "خاورمیانه",
-        "page_two": re.compile(r"صفحه ۲ از [۰-۹]+"),
+        "page_two": "صفحهٔ ۲",
         "older": "خبرهای قدیمی‌تر",
         "query": "عراق",
         "search": "جست‌وجو",
