@@ -384,9 +384,10 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num
         page(client, url)
 
 
-@pytest.mark.parametrize(
-    "url", ["/", "/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap-stories.xml", "/search?q=story", "/sitemap.xml"]
-)
+LISTS = ["/", "/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap-stories.xml", "/search?q=story", "/sitemap.xml"]
+
+
+@pytest.mark.parametrize("url", LISTS)
 def test_front_page_feeds_sitemaps_and_search_cost_the_same_for_any_number_of_stories(client, url):
     """Listing many rich stories costs the queries that listing two does (no query per story)."""
     rich_story(1)

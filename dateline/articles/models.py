@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -101,10 +101,20 @@ class NewsNumber(models.Model):
 
     @classmethod
     def reserve(cls, number):
-        """Note a number given from outside (an import), so the sequence never hands it out again."""
-        if not cls.objects.filter(pk=1, last__lt=number).update(last=number):  # one query, but the first time
-            cls.objects.get_or_create(pk=1, defaults={"last": number})
-            cls.objects.filter(pk=1, last__lt=number).update(last=number)
+        """Note a number given from outside (an import), so the sequence never hands it out again.
+
+        Written in SQL, as it runs for every imported story and building ORM queries cost more than running them:
+        one UPDATE when the number is new, a SELECT more when it is not (a story imported again)."""
+        table = cls._meta.db_table
+        with connections[router.db_for_write(cls)].cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET last = %s WHERE id = 1 AND last < %s", [number, number])
+            if cursor.rowcount:
+                return
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = 1")
+            if cursor.fetchone():
+                return
+        cls.objects.get_or_create(pk=1, defaults={"last": number})  # the very first time
+        cls.objects.filter(pk=1, last__lt=number).update(last=number)
 
 
 class StoryQuerySet(models.QuerySet):

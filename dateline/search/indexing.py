@@ -11,9 +11,10 @@ BATCH = 1000
 
 
 def index_story(story, created=False):
-    """Index a story just saved. A new one has no tags or authors yet, so it costs no query to read them."""
+    """Index a story just saved. A new one has no tags or authors yet, so it costs no query to read them, and the
+    index holds nothing for it (story ids are never reused), so nothing is deleted first."""
     if created:
-        backend().replace([document(story)])
+        backend().insert([document(story)])
     else:
         reindex([story.pk])
 

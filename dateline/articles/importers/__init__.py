@@ -1,5 +1,7 @@
 """Importers: each turns a file into stories, one transaction per story, and refuses bad input whole."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import Truncator
@@ -13,11 +15,14 @@ from .stories import story_numbered
 
 __all__ = ["Refused", "Report", "import_file"]
 
+SUMMARY_CHARS = 300
 
-def import_file(path, report):
-    """Import one file in its own transaction; a refusal is recorded in the report, never half-written."""
+
+def import_file(path, report, data=None):
+    """Import one file in its own transaction; a refusal is recorded in the report, never half-written. `data`: the
+    file's bytes, when the caller has read them already."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as error:
         report.refused.append(f"{path}: cannot be read ({error.strerror})")
         return
@@ -37,7 +42,7 @@ def save_plaintext_story(parsed):
     created = story.pk is None
     story.headline = parsed.headline
     story.body = paragraphs_to_html(parsed.paragraphs)
-    story.summary = Truncator(parsed.paragraphs[0]).chars(300)
+    story.summary = summary_of(parsed.paragraphs[0])
     story.language = parsed.language or settings.LANGUAGE_CODE
     story.published_at = parsed.published_at
     if created:  # an update keeps the editors' decision (an unpublished story stays unpublished)
@@ -45,3 +50,10 @@ def save_plaintext_story(parsed):
     story.save()
     announce(story, created)
     return created
+
+
+def summary_of(paragraph):
+    """The paragraph cut to SUMMARY_CHARS characters, as Truncator.chars cuts it; a paragraph that fits (most do) is
+    only NFC-normalised, as Truncator would return it, without its walk over every character."""
+    text = unicodedata.normalize("NFC", paragraph)
+    return text if len(text) <= SUMMARY_CHARS else Truncator(text).chars(SUMMARY_CHARS)

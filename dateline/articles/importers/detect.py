@@ -32,13 +32,14 @@ class Format(StrEnum):
 
 
 def sniff_file(path):
-    """The format of the file at path; an unreadable file is left to the plain-text importer to report."""
+    """The format of the file at path, and its bytes when that read them all (else None), so a story file is read
+    once. An unreadable file is left to the plain-text importer to report."""
     try:
         with open(path, "rb") as file:
             head = file.read(HEAD_BYTES)
     except OSError:
-        return Format.PLAIN_TEXT
-    return sniff(head, PurePath(path).suffix)
+        return Format.PLAIN_TEXT, None
+    return sniff(head, PurePath(path).suffix), head if len(head) < HEAD_BYTES else None
 
 
 def sniff(head, suffix=""):

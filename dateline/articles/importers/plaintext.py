@@ -56,7 +56,7 @@ def unix_line_ends(text):
 
 def parse(data):
     """A ParsedStory from a file's bytes, or Refused naming the line and the problem."""
-    lines = [CONTROL.sub("", line).strip() for line in decode(data).split("\n")]
+    lines = [line.strip() for line in CONTROL.sub("", decode(data)).split("\n")]  # CONTROL spares "\n"
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line]
     numbered = drop_chrome(numbered)
     fields, rest = read_header(numbered)

@@ -45,9 +45,12 @@ def importer_for(format):
 def import_path(file, report):
     """Import one file with the importer its content calls for."""
     try:
-        format = sniff_file(file)
+        format, data = sniff_file(file)
     except Refused as refusal:
         report.refused.append(refusal.located(file))
+        return
+    if format == Format.PLAIN_TEXT and data is not None:
+        import_file(file, report, data=data)
         return
     importer = importer_for(format)
     if importer is None:
