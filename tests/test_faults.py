@@ -87,11 +87,10 @@ def site_on_small_disk(small_disk_env, small_disk, tmp_path):
 def fill(disk):
     """Write until the disk is full; return the filler to remove."""
     filler = disk / "filler"
-    with open(filler, "wb") as f:
+    with open(filler, "wb", buffering=0) as f:  # unbuffered: nothing left to flush (and fail) on close
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return filler
