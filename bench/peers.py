@@ -103,7 +103,7 @@ def peers_site(out_dir, jsonl, rebuild):
     if fresh:
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
-        dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=600)
+    dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=600)  # new code's, too
     setup_django(directory)
     if fresh:
         stories, indexed = load_articles(jsonl)
@@ -121,10 +121,9 @@ def peers_site(out_dir, jsonl, rebuild):
 def demo_site(out_dir):
     """Without the peers' workload: a scratch site with the demo content (the seed story is in it)."""
     directory = out_dir / "peers-demo-site"
-    if not (directory / "dateline.sqlite3").exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=600)
-        dateline("demo", env=site_env(directory), timeout=600)
+    directory.mkdir(parents=True, exist_ok=True)
+    dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=600)
+    dateline("demo", env=site_env(directory), timeout=600)
     setup_django(directory)
     from django.db import connection
 

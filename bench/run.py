@@ -99,6 +99,7 @@ def build_site(out_dir, stories, seed, data, rebuild):
     marker, wanted = directory / "bench-site.json", {"data": data, "stories": stories, "seed": seed}
     if not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Reusing {directory}", flush=True)
+        dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=3600)  # new code's
         return directory
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)

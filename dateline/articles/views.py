@@ -182,7 +182,7 @@ class LatestPage:
         self.number = max(number, 1)
         start = (self.number - 1) * per_page
         ids = list(stories.values_list("pk", flat=True)[start : start + per_page + 1])
-        found = Story.objects.select_related("section").in_bulk(ids[:per_page])
+        found = Story.objects.select_related("section").defer("body").in_bulk(ids[:per_page])
         self.object_list, self.has_next = [found[pk] for pk in ids[:per_page] if pk in found], len(ids) > per_page
         self.has_previous = self.number > 1
         self.has_other_pages = self.has_next or self.has_previous
