@@ -127,7 +127,7 @@ def main():
             rate = re.search(r"Requests/sec:\s+([\d.]+)", output)[1]
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
             socket_errors = re.search(r"Socket errors: (.*)", output)
-            p50, p99 = re.search(r"50%\s+(\S+)", output)[1], re.search(r"99%\s+(\S+)", output)[1]
+            p50, p99 = (re.search(rf"^\s*{p}%\s+(\S+)", output, re.M)[1] for p in (50, 99))
             print(f"server {name}: {rate} req/s, p50 {p50}, p99 {p99}, non-2xx/3xx {errors[1] if errors else 0}, "
                   f"socket errors: {socket_errors[1] if socket_errors else 'none'}, "
                   f"RSS {before[0]:.0f} MB -> {after[0]:.0f} MB ({after[1]} workers)")  # fmt: skip

@@ -35,7 +35,7 @@ def server_command(host, port, workers):
         # A few threads per worker: Django's views hold the GIL; more threads only queue on it and on
         # SQLite's write lock (measured: 333 req/s, max latency 143 ms with 4 threads; 284 req/s, max 1.2 s by default).
         argv = ["granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
-        tuning = ["--workers", str(workers), "--blocking-threads", "4", "--backpressure", "16"]
+        tuning = ["--workers", str(workers), "--blocking-threads", "4", "--backpressure", "128"]
         return granian, [*argv, *tuning, "--log-level", "warning", "dateline.wsgi:application"]
     gunicorn = shutil.which("gunicorn", path=str(bin_dir)) or shutil.which("gunicorn")
     if gunicorn:
