@@ -34,6 +34,8 @@ def server_command(host, port, workers):
     if granian:
         # A few threads per worker: Django's views hold the GIL; more threads only queue on it and on
         # SQLite's write lock (measured: 333 req/s, max latency 143 ms with 4 threads; 284 req/s, max 1.2 s by default).
+        # Backpressure above the connections a worker holds: with 16, 32 busy keep-alive connections starved a new
+        # one (an editor publishing) for the whole of a 60 s load run; the requests queue for the threads instead.
         argv = ["granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
         tuning = ["--workers", str(workers), "--blocking-threads", "4", "--backpressure", "128"]
         return granian, [*argv, *tuning, "--log-level", "warning", "dateline.wsgi:application"]
