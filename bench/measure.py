@@ -16,9 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.processes import environment, free_port, start_server, stop, wait_for  # noqa: E402
+from tests.processes import DATELINE, environment, free_port, serving  # noqa: E402
 
-DATELINE = [sys.executable, "-m", "dateline"]
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"  # counted as a reader
 FOOTER = re.compile(rb"Page Generated in ([0-9.]+) sec")
 SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
@@ -58,13 +57,8 @@ def setup_django(directory):
 def dateline_server(env, log_path, workers=2):
     """`dateline serve --workers N` on a free loopback port for the duration of the block: yields (port, pid)."""
     port = free_port()
-    with open(log_path, "ab") as log:
-        server = start_server(env, port, log, workers)
-        try:
-            wait_for(f"http://127.0.0.1:{port}/robots.txt", seconds=90)
-            yield port, server.pid
-        finally:
-            stop(server)
+    with open(log_path, "ab") as log, serving(env, port, log, workers, seconds=90) as server:
+        yield port, server.pid
 
 
 class Answer:

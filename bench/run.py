@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--stories N] [--rebuild] [--quick] [--import-files N] [--out-dir DIR]
 
 Builds a scratch site DIR/site-<N> (DIR: var/bench; reused when it holds the same data, --rebuild to force):
-migrate, then `dateline bench-data --stories N` (or `dateline demo` while bench-data does not exist: --data).
+migrate, then `dateline bench-data --stories N`.
 Then, with `dateline serve --workers 2` on a loopback port, per page kind: the hot footer and Server-Timing
 figures of a cached page, the first request of pages no one asked for yet (cold, distinct URLs on the warm
 process), wrk against the cached page (and the story page with PAGE_CACHE=0), search times, the import rate
@@ -20,14 +20,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections import Counter
 from math import ceil
 from pathlib import Path
 from urllib.parse import urlencode
 
 from measure import (
     BROWSER,
-    DATELINE,
     ROOT,
     SERVER_ONLY,
     Client,
@@ -56,11 +54,6 @@ PLANS = {
     "quick": dict(stories=2_000, wrk=3, rss=10, imports=500, hot=50, cold_stories=60, cold=20, searches=20),
 }
 RSS_PATHS = 2000
-FUNCTION_WORDS = set(
-    "that with from this have were will their which about after would more also there been when over than other "
-    "some what only most such these before could them between since while under during against through because "
-    "where both those many then each even still very much just into they said says".split()
-)
 LUA = Path(__file__).resolve().parent / "paths.lua"
 
 
@@ -70,7 +63,6 @@ def options():
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="build the scratch site again even if it exists")
     parser.add_argument("--quick", action="store_true", help="2,000 stories, 3 s wrk runs, 500 import files")
-    parser.add_argument("--data", choices=["auto", "bench-data", "demo"], default="auto")
     parser.add_argument("--import-files", type=int, help="files for bench/import_bench.py (0: skip)")
     parser.add_argument("--wrk-seconds", type=int)
     parser.add_argument("--rss-seconds", type=int)
@@ -86,17 +78,10 @@ def options():
 # The scratch site
 
 
-def has_bench_data():
-    found = subprocess.run(
-        [*DATELINE, "help", "bench-data"], capture_output=True, env=site_env(ROOT / "var"), timeout=60
-    )
-    return found.returncode == 0
-
-
-def build_site(out_dir, stories, seed, data, rebuild):
+def build_site(out_dir, stories, seed, rebuild):
     """The scratch site's directory, migrated and filled; an existing one with the same data is reused."""
-    directory = out_dir / (f"site-{stories}" if data == "bench-data" else "site-demo")
-    marker, wanted = directory / "bench-site.json", {"data": data, "stories": stories, "seed": seed}
+    directory = out_dir / f"site-{stories}"
+    marker, wanted = directory / "bench-site.json", {"data": "bench-data", "stories": stories, "seed": seed}
     if not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Reusing {directory}", flush=True)
         dateline("migrate", "--noinput", "--verbosity", "0", env=site_env(directory), timeout=3600)  # new code's
@@ -106,31 +91,21 @@ def build_site(out_dir, stories, seed, data, rebuild):
     env = site_env(directory)
     started = time.monotonic()
     dateline("migrate", "--noinput", "--verbosity", "0", env=env, timeout=600)
-    if data == "bench-data":
-        dateline("bench-data", "--stories", str(stories), "--seed", str(seed), env=env, timeout=4 * 3600)
-    else:
-        dateline("demo", env=env, timeout=600)
+    dateline("bench-data", "--stories", str(stories), "--seed", str(seed), env=env, timeout=4 * 3600)
     marker.write_text(json.dumps(wanted))
-    print(f"Built {directory} ({data}) in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"Built {directory} in {time.monotonic() - started:.0f} s", flush=True)
     return directory
 
 
 # What to request
 
 
-def common_words(count, rng, data):
-    """Words readers search for: the news words bench-data writes about, else the most frequent words of the
-    headlines (function words left out)."""
-    from dateline.articles.models import Story
+def common_words(count, rng):
+    """Words readers search for: the news words bench-data writes about."""
+    from dateline.benchdata import NEWS_WORDS
 
-    if data == "bench-data":
-        from dateline.benchdata import NEWS_WORDS
-
-        return rng.sample(sorted(set(NEWS_WORDS)), min(count, len(set(NEWS_WORDS))))
-
-    headlines = Story.objects.published().order_by("?").values_list("headline", flat=True)[:3000]
-    words = Counter(word for headline in headlines for word in {w.strip(".,:;'\"!?").lower() for w in headline.split()})
-    return [w for w, _ in words.most_common() if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS][:count]
+    words = sorted(set(NEWS_WORDS))
+    return rng.sample(words, min(count, len(words)))
 
 
 def story_paths(rng, count):
@@ -171,7 +146,7 @@ def section_paths(per_page):
     return [s.get_absolute_url() for s in sections], [f"{url}?page={n}" if n > 1 else url for url, n in pages]
 
 
-def catalogue(rng, plan, data):
+def catalogue(rng, plan):
     """Per page kind: the hot path, distinct cold paths, and three paths for the query counts (the first warms up)."""
     from django.conf import settings
     from django.urls import reverse
@@ -187,7 +162,7 @@ def catalogue(rng, plan, data):
     sections, section_pages = section_paths(settings.STORIES_PER_PAGE)
     tags = listed(Tag, "tags", rng, cold + 4)
     authors = [a.get_absolute_url() for a in listed(Author, "authors", rng, cold + 4)]
-    words = common_words(max(cold, plan["searches"]) + 3, rng, data)
+    words = common_words(max(cold, plan["searches"]) + 3, rng)
     tag_feeds = [reverse("tag-rss", kwargs={"slug": tag.slug}) for tag in tags]
     return {
         "story": {"hot": stories[0], "cold": stories[4:], "queries": stories[1:4]},
@@ -447,18 +422,15 @@ def print_report(figures, rows):
 
 def main():
     args, plan = options()
-    data = args.data if args.data != "auto" else ("bench-data" if has_bench_data() else "demo")
-    if data == "demo":
-        print("Using `dateline demo` for the data (bench-data is not available or not chosen)", flush=True)
     host = machine()
-    directory = build_site(args.out_dir, plan["stories"], args.seed, data, args.rebuild)
+    directory = build_site(args.out_dir, plan["stories"], args.seed, args.rebuild)
     setup_django(directory)
     from django.db import connection
 
     from dateline.articles.models import Story
 
     rng = random.Random(args.seed)
-    pages = catalogue(rng, plan, data)
+    pages = catalogue(rng, plan)
     story_pool = story_paths(rng, RSS_PATHS)
     stories = Story.objects.published().count()
     connection.close()
@@ -467,7 +439,7 @@ def main():
     figures = {
         "machine": host,
         "stories": stories,
-        "data": data,
+        "data": "bench-data",
         "site": str(directory),
         "plan": plan,
         "cold_method": "first request of distinct URLs (not cached yet) on the warm server with the page cache",

@@ -78,11 +78,11 @@ def start_server(env, port, log, workers=1):
 
 
 @contextmanager
-def serving(env, port, log, workers=1):
-    """A `dateline serve` that answers on `port` for the duration of the block, then is stopped."""
+def serving(env, port, log, workers=1, seconds=60):
+    """A `dateline serve` that answers on `port` (within `seconds`) for the duration of the block, then is stopped."""
     server = start_server(env, port, log, workers)
     try:
-        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+        wait_for(f"http://127.0.0.1:{port}/robots.txt", seconds)
         yield server
     finally:
         stop(server)
