@@ -20,11 +20,12 @@ from functools import cache
 
 from django.conf import settings
 
+from dateline.articles.pagekeys import DEPENDS  # environ: the set of keys the page being rendered depends on
+
 from .store import Page
 
 logger = logging.getLogger(__name__)
 SHARED = "dateline.shared"  # environ flag: this response will be sent to other readers too
-DEPENDS = "dateline.depends"  # environ: the set of keys the page being rendered depends on
 BYPASS = frozenset({"admin", "newsroom", "api", "captcha", "comments", "search", "static", "media", "favicon.ico"})
 PRIVATE_COOKIES = re.compile(r"(?:^|;)\s*(?:sessionid|messages)=")
 PAGE_QUERY = re.compile(r"(?:page=\d{1,6})?")
