@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from dateline.articles.datelines import format_decimal
+from dateline.articles.pagekeys import SHARED
 
 MARKER = "<!--dateline:generated-in-->"
 _MARKER = re.compile(rb"<!--dateline:generated-in(?::([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?-->")
@@ -56,7 +57,7 @@ class PageTimingMiddleware:
     def __call__(self, request):
         started = request.META.get("dateline.started") or perf_counter()
         response = self.get_response(request)
-        if response.streaming or request.META.get("dateline.shared"):  # the page cache stamps it when sent
+        if response.streaming or request.META.get(SHARED):  # the page cache stamps it when sent
             return response
         response.content, response["Server-Timing"] = stamp(response.content, started)
         if response.has_header("Content-Length"):

@@ -10,10 +10,12 @@ import time_machine
 from captcha.models import CaptchaStore
 from django.conf import settings as settings_module
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dateline import pagecache
-from dateline.articles import workflow
+from dateline.articles import readcount, workflow
 from dateline.articles.models import StoryViews, Tag
 from dateline.comments.models import Comment
 from dateline.wsgi import application
@@ -346,6 +348,76 @@ def test_hits_count_reads(story):
     finally:
         pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2
+
+
+def test_first_request_of_a_story_page_counts_a_read(story):
+    """The request that renders a story page for the cache counts like the hits after it."""
+    pagecache.reads.FLUSH_SECONDS = 0
+    try:
+        assert get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER).cache == "miss"
+        get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    finally:
+        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+    assert StoryViews.objects.get(story=story).count == 2
+
+
+def read(story, times=3):
+    StoryViews.objects.create(story=story, day=readcount.today(), count=times)
+
+
+def test_most_read_box_is_made_once_for_all_story_pages(story):
+    """Story pages rendered for the cache share one "Most read" box: the second page does not rank reads again."""
+    popular = make_story("Crowds at the harbour")
+    read(popular)
+    first, second = make_story("Ferry resumes"), make_story("Port reopens")
+    assert b"Crowds at the harbour" in get(first.get_absolute_url()).body
+    with CaptureQueriesContext(connection) as queries:
+        body = get(second.get_absolute_url()).body
+    assert b"Crowds at the harbour" in body
+    assert not [q for q in queries.captured_queries if "articles_storyviews" in q["sql"]]
+
+
+@pytest.mark.parametrize("change", ["unpublish", "rename"])
+def test_a_change_to_a_most_read_story_refreshes_every_page_showing_the_box(story, change):
+    """The shared box depends on the stories it lists: unpublishing or renaming one makes the pages showing it
+    current at the next request, though those pages are about other stories."""
+    popular = make_story("Crowds at the harbour")
+    read(popular)
+    get(story.get_absolute_url())
+    if change == "unpublish":
+        workflow.unpublish(popular, User.objects.create_superuser("editor", password="x"))
+    else:
+        popular.headline = "Crowds leave the harbour"
+        popular.save()
+    body = get(story.get_absolute_url()).body
+    assert b"Crowds at the harbour" not in body
+    assert (b"Crowds leave the harbour" in body) is (change == "rename")
+
+
+def test_most_read_box_follows_the_reads_within_the_bound(story, settings):
+    """The box ranks reads as they were when it was made: past PAGE_CACHE_SECONDS it is made again, and so are the
+    pages showing it."""
+    settings.PAGE_CACHE_SECONDS = 0
+    get(story.get_absolute_url())
+    read(make_story("Crowds at the harbour"))
+    assert b"Crowds at the harbour" in get(story.get_absolute_url()).body
+
+
+def test_a_new_section_shows_in_the_navigation_of_cached_pages(story):
+    """The header is a part shared by many pages; a section added is in it at the next request."""
+    assert b"Science" not in get("/").body
+    make_section("Science")
+    assert b"Science" in get("/").body
+    assert b"Science" in get(story.get_absolute_url()).body
+
+
+def test_the_navigation_marks_the_section_being_read(story):
+    """Pages share the header per section: each section's page marks its own entry as the current one."""
+    weather, sport = make_section("Weather"), make_section("Sport")
+    for section in (weather, sport, weather):
+        body = get(section.get_absolute_url()).body.decode()
+        assert f'href="{section.get_absolute_url()}" aria-current="page"' in body
+        assert body.count('aria-current="page"') == 1
 
 
 def test_feeds_are_cached_and_made_current(story):

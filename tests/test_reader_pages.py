@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from PIL import Image as Pillow
 
 from dateline.articles import demo
@@ -262,6 +263,22 @@ def test_tag_page_lists_its_published_stories_newest_first(client):
     assert "<h1>Drought</h1>" in html
     assert html.index("Newer drought story") < html.index("Older drought story")
     assert "Untagged story" not in html
+
+
+def test_stories_published_at_the_same_moment_are_listed_by_news_id_on_every_list(client):
+    """Ties in publication time are broken by the News ID, newest first, on the front page, the section, tag and
+    author pages and their feeds alike (tag and author lists are sorted by another route than the others)."""
+    section, tag, author = make_section("Weather"), Tag.objects.create(name="Storms"), make_author("Amira Haddad")
+    at = {"published_at": PUBLISHED, "section": section}
+    stories = [make_story(f"Storm bulletin {n}", **at) for n in (1, 2, 3)]
+    for story in stories:
+        story.tags.add(tag), story.authors.add(author)
+    lists = [section.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()]
+    feeds = [("section", section), ("tag", tag), ("author", author)]
+    lists += ["/", *(reverse(f"{kind}-rss", kwargs={"slug": obj.slug}) for kind, obj in feeds)]
+    for url in lists:
+        html = page(client, url)
+        assert html.index("Storm bulletin 3") < html.index("Storm bulletin 2") < html.index("Storm bulletin 1"), url
 
 
 def test_unknown_tag_or_author_is_404(client):

@@ -21,6 +21,8 @@ FEED_LENGTH = 50
 class StoryFeed(Feed):
     """The latest published stories of the edition; subclasses narrow `stories()`."""
 
+    drawn_from_relation = False  # see StoryQuerySet.latest_first
+
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)  # one instance serves every request: keep this request on a copy
         feed.request = request
@@ -30,7 +32,7 @@ class StoryFeed(Feed):
         return Story.objects.published().in_edition(current_edition())
 
     def items(self, obj):
-        related = self.stories(obj).latest_first().select_related("section", "lead_image")
+        related = self.stories(obj).latest_first(self.drawn_from_relation).select_related("section", "lead_image")
         return related.prefetch_related("authors", "tags")[:FEED_LENGTH]
 
     def title(self, obj):
@@ -101,6 +103,8 @@ class SectionFeed(StoryFeed):
 
 
 class TagFeed(StoryFeed):
+    drawn_from_relation = True
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 
@@ -112,6 +116,8 @@ class TagFeed(StoryFeed):
 
 
 class AuthorFeed(StoryFeed):
+    drawn_from_relation = True
+
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 

@@ -122,8 +122,11 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def latest_first(self):
-        return self.order_by("-published_at", "-news_id")
+    def latest_first(self, drawn_from_relation=False):
+        """Newest first, the News ID breaking ties. For stories drawn from a relation (a tag's, an author's), the
+        tie-breaker is an expression: the database then starts from the relation's rows and sorts those few,
+        rather than walking the whole newest-first index (story_listing) in search of them."""
+        return self.order_by("-published_at", (F("news_id") + 0).desc() if drawn_from_relation else "-news_id")
 
     def in_edition(self, edition):
         """The stories of one edition (see articles.editions)."""
@@ -204,10 +207,11 @@ class Story(models.Model):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
         indexes = [
-            # Lists newest first: the front page and a group of sections (whose language and section are checked
-            # from the index), one section.
-            models.Index(fields=["status", "-published_at", "language", "section"], name="story_listing"),
-            models.Index(fields=["section", "status", "-published_at"], name="story_section_listing"),
+            # Lists newest first, in latest_first's order to the last column (so a deep page skips its predecessors
+            # in the index, without sorting): the front page and a group of sections (whose language and section
+            # are checked from the index), one section.
+            models.Index(fields=["status", "-published_at", "-news_id", "language", "section"], name="story_listing"),
+            models.Index(fields=["section", "status", "-published_at", "-news_id"], name="story_section_listing"),
             # Whether a story is public, in which edition and when, read without its row (bodies make rows long):
             # ranking candidates by id (related stories, most read) reads only this.
             models.Index(fields=["id", "status", "published_at", "language", "news_id"], name="story_visibility"),

@@ -8,7 +8,14 @@ page the lists its related box draws from and its translations. The page cache c
 joins or leaves such a list (see dateline/pagecache/keys.py, which builds them with the functions below).
 """
 
-DEPENDS = "dateline.depends"  # set by the page cache in the request's environ: the keys the page depends on
+from django.utils.safestring import mark_safe
+
+# Set by the page cache in the environ of a request it will store the answer to:
+SHARED = "dateline.shared"  # the page will be sent to other readers too
+DEPENDS = "dateline.depends"  # the keys the page depends on
+PARTS = "dateline.parts"  # where parts shared by many pages are kept (pagecache.SharedParts)
+# Set by the view: the story a read of the page counts for (the cache counts it when it sends the page)
+READ = "dateline.read"
 EVERY_LIST = "stories"
 
 
@@ -35,3 +42,19 @@ def author_list(author_id):
 def translations_list(original_id):
     """The stories linked as translations of one original (the original included)."""
     return f"list:translations:{original_id}"
+
+
+def shared_part(request, name, render):
+    """HTML that many pages show alike, such as an edition's most-read box: rendered once for all the pages the
+    page cache stores while it stays current (the pages then depend on what it shows); rendered here otherwise."""
+    parts = request.META.get(PARTS)
+    return mark_safe(parts(name, render) if parts else render())
+
+
+def read_when_sent(request, story):
+    """A page rendered for the cache counts a read of `story` each time it is sent, this first time included
+    (pagecache.Reads, which writes them in batches). True then; False when Django sends the page and counts."""
+    if not request.META.get(SHARED):
+        return False
+    request.META[READ] = story.pk
+    return True

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
@@ -9,7 +10,7 @@ from dateline.accounts.models import Author
 from . import metadata
 from .editions import current_edition, edition_of, local_name, reading
 from .models import FrontPage, Section, Story, Tag
-from .pagekeys import author_list, lists, section_list, tag_list, translations_list
+from .pagekeys import author_list, lists, read_when_sent, section_list, shared_part, tag_list, translations_list
 from .readcount import count_read, most_read
 
 RELATED_STORIES = 5
@@ -30,7 +31,8 @@ def story_detail(request, news_id, slug):
     story = published_story(news_id)
     if slug != story.slug or story.edition != current_edition():
         return redirect(story, permanent=True)
-    count_read(request, story)
+    if not read_when_sent(request, story):
+        count_read(request, story)
     return render_story(request, story)
 
 
@@ -43,6 +45,7 @@ def render_story(request, story, extra_context=None, status=200):
 
 
 def story_context(request, story, extra_context):
+    prefetch_related_objects([story], "tags", "authors")  # the page and its structured data both show them
     tags = list(story.tags.all())
     shown_lists = [tag_list(tag.pk) for tag in tags] + [translations_list(story.translation_of_id or story.pk)]
     lists(request, *shown_lists, *([section_list(story.section_id)] if story.section_id else []))
@@ -57,11 +60,22 @@ def story_context(request, story, extra_context):
         "structured_data": metadata.news_article(story, request, updated_at),
         "share_image": metadata.lead_image(story, request),
         "related": related_stories(story, tags),
-        "most_read": most_read(edition=story.edition),
+        "most_read": most_read_box(request, story.edition),
         "current_section": top_section(story.section),
         "translations": translation_links(story),
         **(extra_context or {}),
     }
+
+
+def most_read_box(request, edition):
+    """The edition's "Most read" box: the same on all its story pages, so made once for those the cache keeps."""
+
+    def box():
+        stories = most_read(edition=edition)
+        context = {"stories": stories, "box": "most-read", "title": _("Most read"), "ordered": True}
+        return render_to_string("articles/_story_links.html", context) if stories else ""
+
+    return shared_part(request, f"most-read:{edition}", box)
 
 
 def translation_links(story):
@@ -94,7 +108,7 @@ def related_stories(story, tags, limit=RELATED_STORIES):
     sharing = list(stories.filter(pk__in=tagged).values_list("pk", flat=True)[:limit]) if tags else []
     nearby = stories.filter(section_id=story.section_id) if story.section_id else Story.objects.none()
     chosen = (sharing + [pk for pk in nearby.values_list("pk", flat=True)[:limit] if pk not in sharing])[:limit]
-    found = Story.objects.select_related("section").in_bulk(chosen)
+    found = Story.objects.select_related("section").defer("body").in_bulk(chosen)
     return [found[pk] for pk in chosen if pk in found]
 
 
@@ -105,7 +119,9 @@ def front_page(request):
     stories = Story.objects.published().in_edition(edition)
     if lead:
         stories = stories.exclude(pk=lead.pk)
-    return render(request, "articles/front_page.html", {"lead": lead, "page": paginate(request, stories)})
+    return render(
+        request, "articles/front_page.html", {"lead": lead, "page": paginate(request, stories.latest_first())}
+    )
 
 
 def section_page(request, slug):
@@ -128,7 +144,7 @@ def section_page(request, slug):
         "ancestors": ancestors,
         "subsections": tree.children(section),
         "current_section": (ancestors or [section])[0],
-        "page": paginate(request, stories),
+        "page": paginate(request, stories.latest_first()),
     }
     return render(request, "articles/section_page.html", context)
 
@@ -136,14 +152,14 @@ def section_page(request, slug):
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     lists(request, tag_list(tag.pk))
-    stories = edition_stories().filter(tags=tag)
+    stories = edition_stories().filter(tags=tag).latest_first(drawn_from_relation=True)
     return render(request, "articles/tag_page.html", {"tag": tag, "page": paginate(request, stories)})
 
 
 def author_page(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
     lists(request, author_list(author.pk))
-    stories = edition_stories().filter(authors=author)
+    stories = edition_stories().filter(authors=author).latest_first(drawn_from_relation=True)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 
 
@@ -163,9 +179,10 @@ def lead_story(edition):
 
 
 def paginate(request, stories):
-    """The page of the list that `?page=N` asks for (the first when N is not a number; 404 past the last)."""
+    """The page of the list (`stories`, newest first) that `?page=N` asks for (the first when N is not a number;
+    404 past the last)."""
     number = request.GET.get("page", "")
-    page = LatestPage(stories.latest_first(), int(number) if number.isdigit() else 1)
+    page = LatestPage(stories, int(number) if number.isdigit() else 1)
     if page.number > 1 and not page.object_list:
         raise Http404("No such page")
     return page

@@ -20,19 +20,17 @@ from functools import cache
 
 from django.conf import settings
 
-from dateline.articles.pagekeys import DEPENDS  # environ: the set of keys the page being rendered depends on
+from dateline.articles.pagekeys import DEPENDS, PARTS, READ, SHARED
 
 from .store import Page
 
 logger = logging.getLogger(__name__)
-SHARED = "dateline.shared"  # environ flag: this response will be sent to other readers too
 BYPASS = frozenset({"admin", "newsroom", "api", "captcha", "comments", "search", "static", "media", "favicon.ico"})
 PRIVATE_COOKIES = re.compile(r"(?:^|;)\s*(?:sessionid|messages)=")
 PAGE_QUERY = re.compile(r"(?:page=\d{1,6})?")
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 PER_READER = re.compile(rb'name="csrfmiddlewaretoken"|name="captcha_0" value="[0-9a-f]')
 DROPPED_HEADERS = {"content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control"}
-STORY_PATH = re.compile(r"^(?:/[a-z]{2,3}(?:-[a-z0-9]+)?)?/news/(\d+)/")
 STALE_WHILE_REVALIDATE = 30
 batching = ContextVar("dateline_pagecache_batching", default=None)
 
@@ -139,16 +137,6 @@ def next_scheduled():
     return at.timestamp() if at else float("inf")
 
 
-def story_id(environ):
-    """The story's primary key when the page is a story page (its reads are counted on hits)."""
-    match = STORY_PATH.match(environ.get("PATH_INFO", ""))
-    if not match:
-        return None
-    from dateline.articles.models import Story
-
-    return Story.objects.filter(news_id=int(match[1])).values_list("pk", flat=True).first()
-
-
 def etag_of(body):
     return f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
@@ -199,7 +187,7 @@ class PageCache:
 
         started = store().now()
         keys = set(EVERY_PAGE)
-        environ[SHARED], environ[DEPENDS] = True, keys
+        environ[SHARED], environ[DEPENDS], environ[PARTS] = True, keys, SharedParts(keys)
         token = recording.set(keys)
         captured = {}
         try:
@@ -211,12 +199,14 @@ class PageCache:
         finally:
             recording.reset(token)
         status, headers = captured["s"], captured["h"]
+        if environ.get(READ) and status.startswith("200 ") and environ["REQUEST_METHOD"] == "GET":
+            reads.count(environ[READ], environ)
         kept = [(name, value) for name, value in headers if name.lower() not in DROPPED_HEADERS]
         if environ["REQUEST_METHOD"] == "GET" and storable(status, headers, body):
             etag = etag_of(body)
             try:  # these read the database: during an outage Django's answer (a 503) is passed on, not stored
-                stale_at = min(started + settings.PAGE_CACHE_SECONDS, next_scheduled())
-                page = Page(status, kept, body, etag, sorted(keys), started, stale_at, time.time(), story_id(environ))
+                stale_at = min(started + settings.PAGE_CACHE_SECONDS, next_scheduled(), environ[PARTS].stale_at)
+                page = Page(status, kept, body, etag, sorted(keys), started, stale_at, time.time(), environ.get(READ))
                 store().put(url, page)
             except Exception:
                 logger.exception("page not stored")
@@ -226,6 +216,41 @@ class PageCache:
         body, timing = stamp(body, environ["dateline.started"])
         start_response(status, [*headers, ("Content-Length", str(len(body))), ("Server-Timing", timing)])
         return [body]
+
+
+class SharedParts:
+    """The parts a page rendered for the cache shares with many others (an edition's most-read box), kept in the
+    store like pages: rendered once, then current while none of the keys they depend on changes, for at most
+    PAGE_CACHE_SECONDS. A page showing a part depends on the part's keys and goes stale no later than it."""
+
+    def __init__(self, page_keys):
+        self.page_keys, self.stale_at = page_keys, float("inf")
+
+    def __call__(self, name, render):
+        """The part's HTML: from the store when current, else from `render()` (and then stored)."""
+        url = f"part:{name}"
+        try:
+            part = store().get(url) or self.render(url, render)
+        except Exception:  # the store is down: the page is rendered whole, as without a cache
+            logger.exception("page cache unavailable")
+            return render()
+        self.page_keys.update(part.keys)
+        self.stale_at = min(self.stale_at, part.stale_at)
+        return part.body.decode()
+
+    def render(self, url, render):
+        from .keys import EVERY_PART, recording
+
+        started, keys = store().now(), set(EVERY_PART)
+        token = recording.set(keys)
+        try:
+            body = str(render()).encode()
+        finally:
+            recording.reset(token)
+        stale_at = started + settings.PAGE_CACHE_SECONDS
+        part = Page("200 OK", [], body, "", sorted(keys), started, stale_at, time.time())
+        store().put(url, part)
+        return part
 
 
 class Reads:

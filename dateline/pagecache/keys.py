@@ -20,7 +20,8 @@ from dateline.articles.pagekeys import EVERY_LIST, author_list, section_list, ta
 from dateline.comments.models import Comment
 from dateline.images.models import Image
 
-EVERY_PAGE = (EVERY_LIST, "sections")
+EVERY_PART = ("sections",)  # the navigation: on every page, and the parts pages share (pagecache.SharedParts)
+EVERY_PAGE = (EVERY_LIST, *EVERY_PART)
 # Story fields that decide which lists show a story, and where.
 LISTING = ("status", "published_at", "section_id", "language", "translation_of_id")
 INSTANCE_KEYS = {Story: "story", Section: "section", Tag: "tag", Author: "author", Image: "image"}

@@ -2,11 +2,13 @@ import datetime as dt
 import json
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..datelines import format_dateline, localize_digits
 from ..links import absolute_url
+from ..pagekeys import shared_part
 
 register = template.Library()
 
@@ -49,3 +51,23 @@ def jsonld(data):
     """`{{ data|jsonld }}`: a JSON-LD block, escaped so no text inside can close the element."""
     text = json.dumps(data, ensure_ascii=False, indent=None).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.tag
+def shared(parser, token):
+    """`{% shared "header" current_section.pk %}…{% endshared %}`: a part that many pages show alike, rendered once
+    for all the pages the page cache keeps (see pagekeys.shared_part). The part is named by its name, the values
+    that vary it and the language."""
+    names = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(names, nodelist)
+
+
+class SharedNode(template.Node):
+    def __init__(self, names, nodelist):
+        self.names, self.nodelist = names, nodelist
+
+    def render(self, context):
+        name = ":".join([*(str(name.resolve(context)) for name in self.names), translation.get_language() or ""])
+        return shared_part(context["request"], name, lambda: self.nodelist.render(context))

@@ -7,13 +7,12 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dateline.articles.pagekeys import DEPENDS
+from dateline.articles.pagekeys import DEPENDS, SHARED
 
 from ..forms import CommentForm
 from ..views import RECEIVED
 
 register = template.Library()
-SHARED = "dateline.shared"  # set by the page cache in front of Django: the page will be sent to other readers too
 
 
 def blank_fields():
