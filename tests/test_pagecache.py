@@ -411,6 +411,17 @@ def test_a_new_section_shows_in_the_navigation_of_cached_pages(story):
     assert b"Science" in get(story.get_absolute_url()).body
 
 
+def test_search_pages_share_the_header_and_stay_current(story):
+    """A search page is never stored, but takes the header the cached pages share, current like theirs."""
+    get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert b"Rivers rise in the north" in get("/search", query="q=rivers").body
+    navigation = '"articles_section"."parent_id" IS NULL'
+    assert not [q for q in queries.captured_queries if navigation in q["sql"]]
+    make_section("Science")
+    assert b"Science" in get("/search", query="q=rivers").body
+
+
 def test_the_navigation_marks_the_section_being_read(story):
     """Pages share the header per section: each section's page marks its own entry as the current one."""
     weather, sport = make_section("Weather"), make_section("Sport")

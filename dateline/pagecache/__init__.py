@@ -87,11 +87,16 @@ def clear():
             logger.exception("page cache not cleared")
 
 
-def eligible(environ):
-    """An anonymous GET or HEAD of a public page, with no query but a page number."""
+def anonymous_read(environ):
+    """A GET or HEAD by no one in particular (no session, no API token)."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_AUTHORIZATION"):
         return False
-    if PRIVATE_COOKIES.search(environ.get("HTTP_COOKIE", "")):
+    return not PRIVATE_COOKIES.search(environ.get("HTTP_COOKIE", ""))
+
+
+def eligible(environ):
+    """An anonymous GET or HEAD of a public page, with no query but a page number."""
+    if not anonymous_read(environ):
         return False
     if not PAGE_QUERY.fullmatch(environ.get("QUERY_STRING", "")):
         return False
@@ -153,7 +158,11 @@ class PageCache:
         self.app = app
 
     def __call__(self, environ, start_response):
-        if not enabled() or not eligible(environ):
+        if not enabled():
+            return self.app(environ, start_response)
+        if not eligible(environ):
+            if anonymous_read(environ):  # a search page, say: not kept, but its header is the one pages share
+                environ[PARTS] = SharedParts(set())
             return self.app(environ, start_response)
         url = page_url(environ)
         try:

@@ -18,9 +18,10 @@ from .marks import START, STOP, best_snippet
 
 COLUMNS = ["headline", "summary", "body", "tags", "authors"]
 SNIPPET_TOKENS = 32
-# A word in more stories than this is ranked among its newest RANK_WINDOW stories only: BM25 costs about a
-# microsecond a match, and for news the recent stories are the ones sought. Below it, ranking is exact.
-RANK_WINDOW = 10_000
+# A query matching more stories than this is ranked among its newest RANK_WINDOW matches only: BM25 costs about a
+# microsecond a match, and for news the recent stories are the ones sought. Below it, ranking is exact. As deep as
+# results go (results.MAX_RESULTS), so relevance orders the very stories that newest-first lists.
+RANK_WINDOW = 1_000
 # Newest-first over a word this common is quicker walking the stories by date and probing the index for each.
 DENSE = 2000
 FTS_FIRST = "search_fts CROSS JOIN articles_story ON articles_story.id = search_fts.rowid"
