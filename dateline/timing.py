@@ -11,12 +11,13 @@ A marker without a language (MARKER) gets plain digits.
 """
 
 import re
+from functools import lru_cache
 from time import perf_counter
 
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from dateline.articles.datelines import format_decimal
+from dateline.articles.datelines import decimal_writing
 from dateline.articles.pagekeys import SHARED
 
 MARKER = "<!--dateline:generated-in-->"
@@ -42,10 +43,15 @@ def stamp(body, started, now=None):
 
 def figure(seconds, language=None):
     """The footer's figure: `0.0012`, or as `language` writes it."""
-    if not language:
-        return f"{seconds:.{PLACES}f}"
-    with translation.override(language.decode()):
-        return format_decimal(seconds, PLACES)
+    figure = f"{seconds:.{PLACES}f}"
+    return figure.translate(writing(language.decode())) if language else figure
+
+
+@lru_cache(maxsize=64)
+def writing(language):
+    """How `language` writes the figure, looked up once: a page served from the cache is stamped in microseconds."""
+    with translation.override(language):
+        return decimal_writing()
 
 
 class PageTimingMiddleware:

@@ -339,12 +339,14 @@ def test_readers_without_javascript_get_a_form_with_their_text_kept(story, clien
 
 
 def test_hits_count_reads(story):
-    """A reader's view of a cached story page counts for "most read"; a crawler's does not."""
+    """A reader's view of a cached story page counts for "most read"; a crawler's or a browser's prefetch does not."""
     pagecache.reads.FLUSH_SECONDS = 0
     try:
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         get(story.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")
+        get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_SEC_PURPOSE="prefetch;prerender")
+        get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_PURPOSE="prefetch")
     finally:
         pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2

@@ -47,9 +47,15 @@ def localize_digits(text):
 
 def format_decimal(number, places):
     """`number` with `places` decimals, in the active language's digits and decimal separator (Persian: ۰/۰۰۱۲)."""
+    return f"{number:.{places}f}".translate(decimal_writing())
+
+
+def decimal_writing():
+    """A str.translate table: digits and decimal point as the active language writes them."""
     # Translators: the decimal separator, as in 0.0012 (Persian newspapers print ۰/۰۰۱۲).
     separator = pgettext("decimal separator", ".")
-    return localize_digits(f"{number:.{places}f}".replace(".", separator))
+    digits = zip("0123456789", localize_digits("0123456789"), strict=True)
+    return {ord(digit): written for digit, written in digits} | {ord("."): separator}
 
 
 def parse_dateline(text):
