@@ -101,7 +101,8 @@ class NewsNumber(models.Model):
 
     @classmethod
     def reserve(cls, number):
-        """Note a number given from outside (an import), so the sequence never hands it out again.
+        """Note a number given from outside (an import), so the sequence never hands it out again. True when it is
+        above every number given so far: then no story has it yet.
 
         Written in SQL, as it runs for every imported story and building ORM queries cost more than running them:
         one UPDATE when the number is new, a SELECT more when it is not (a story imported again)."""
@@ -109,12 +110,13 @@ class NewsNumber(models.Model):
         with connections[router.db_for_write(cls)].cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET last = %s WHERE id = 1 AND last < %s", [number, number])
             if cursor.rowcount:
-                return
+                return True
             cursor.execute(f"SELECT 1 FROM {table} WHERE id = 1")
             if cursor.fetchone():
-                return
+                return False
         cls.objects.get_or_create(pk=1, defaults={"last": number})  # the very first time
         cls.objects.filter(pk=1, last__lt=number).update(last=number)
+        return True
 
 
 class StoryQuerySet(models.QuerySet):
@@ -229,16 +231,21 @@ class Story(models.Model):
             self.news_id = NewsNumber.next()
         else:
             NewsNumber.reserve(self.news_id)
-        if not self.slug:
-            self.slug = slugify(self.headline, allow_unicode=True)[:255].strip("-") or "story"
-        self.body = clean_html(self.body)
-        self.version += 1
+        self.prepare_to_save()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         """The story's page, in the edition of its language."""
         with reading(self.edition):
             return reverse("articles:detail", kwargs={"news_id": self.news_id, "slug": self.slug})
+
+    def prepare_to_save(self):
+        """What every save makes of the fields: a slug when there is none, the body through the sanitizer, the next
+        version. Apart from save(), only dateline.bulkimport calls it, for the new stories it writes itself."""
+        if not self.slug:
+            self.slug = slugify(self.headline, allow_unicode=True)[:255].strip("-") or "story"
+        self.body = clean_html(self.body)
+        self.version += 1
 
     def clean(self):
         """A translation points at an original in another edition, which is not itself a translation."""

@@ -60,12 +60,21 @@ def record_revision(story, user, changed):
 def record_import(story, created, tags, authors):
     """Keep an imported story as a revision (by nobody), unless it is exactly what the last revision holds: importing
     the same file again adds no revision. A new story has no revision to compare with, so none is read."""
+    if created:
+        revision = first_revision(story, tags, authors)
+        revision.save()
+        return revision
     data = snapshot(story, tags, authors)
-    previous = None if created else story.revisions.first()
+    previous = story.revisions.first()
     if previous is not None and previous.data == data:
         return None
     changed = [name for name in data if previous.data.get(name) != data[name]] if previous else []
     return Revision.objects.create(story=story, version=story.version, changed=changed, data=data)
+
+
+def first_revision(story, tags=(), authors=()):
+    """The revision (unsaved, by nobody) a story begins with when an import creates it."""
+    return Revision(story_id=story.pk, version=story.version, changed=[], data=snapshot(story, tags, authors))
 
 
 def may_see_revisions(user, story):

@@ -19,6 +19,11 @@ def index_story(story, created=False):
         reindex([story.pk])
 
 
+def add(documents):
+    """Index new stories from their Documents, made beforehand (dateline.bulkimport makes them in other processes)."""
+    backend().insert(documents)
+
+
 def reindex(story_ids):
     """Index these stories again from what the database holds now."""
     ids = list(story_ids)

@@ -13,7 +13,7 @@ from .report import Refused, Report
 from .signals import announce
 from .stories import story_numbered
 
-__all__ = ["Refused", "Report", "import_file"]
+__all__ = ["Refused", "Report", "fill_plaintext_story", "import_file", "save_plaintext_story"]
 
 SUMMARY_CHARS = 300
 
@@ -40,16 +40,22 @@ def save_plaintext_story(parsed):
     """Create or update the story with this News ID. True when it is new."""
     story = story_numbered(parsed.news_id) or Story(news_id=parsed.news_id)
     created = story.pk is None
+    fill_plaintext_story(story, parsed)
+    story.save()
+    announce(story, created)
+    return created
+
+
+def fill_plaintext_story(story, parsed):
+    """Give a story the content of a parsed file. A new story is published; an update keeps the editors' decision
+    (an unpublished story stays unpublished)."""
     story.headline = parsed.headline
     story.body = paragraphs_to_html(parsed.paragraphs)
     story.summary = summary_of(parsed.paragraphs[0])
     story.language = parsed.language or settings.LANGUAGE_CODE
     story.published_at = parsed.published_at
-    if created:  # an update keeps the editors' decision (an unpublished story stays unpublished)
+    if story.pk is None:
         story.status = Story.Status.PUBLISHED
-    story.save()
-    announce(story, created)
-    return created
 
 
 def summary_of(paragraph):

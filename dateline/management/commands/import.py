@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dateline import pagecache
+from dateline import bulkimport, pagecache
 from dateline.articles.importers import Refused, Report, import_file
 from dateline.articles.importers.detect import Format, sniff, sniff_file
 from dateline.articles.importers.feeds import fetch, import_feed, is_url
@@ -122,5 +122,4 @@ class Command(BaseCommand):
         if not path.exists():
             report.refused.append(f"{path}: no such file or directory")
             return
-        for file in story_files(path):
-            import_path(file, report)
+        bulkimport.import_files(story_files(path), report, other=import_path)
