@@ -16,6 +16,7 @@ from collections import deque
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
+from django.db.backends.signals import connection_created
 from django.db.models.sql import InsertQuery
 
 from dateline import pagecache
@@ -37,6 +38,7 @@ WINDOW = 1000  # files handed to the workers at a time: at most two windows are 
 # rewrites the same index pages as the last one's, so copying less often copies each of them once for many commits:
 # measured, 15% more stories a second, for a log of up to 40 MB while the import runs.
 IMPORT_CHECKPOINT_PAGES = 10_000
+DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's
 
 
 @dataclasses.dataclass
@@ -139,7 +141,7 @@ class Writer:
 
 def import_files(paths, report, other):
     """Import plain-text story files, in this order; `other(path, report)` imports a file of another format."""
-    with preparing(paths) as outcomes, checkpoints_apart():
+    with preparing(paths) as outcomes:
         writer = Writer(report)
         for path, outcome in zip(paths, outcomes, strict=True):
             if isinstance(outcome, Prepared):
@@ -152,20 +154,30 @@ def import_files(paths, report, other):
 
 @contextmanager
 def checkpoints_apart():
-    """Within the block, SQLite checkpoints its log every IMPORT_CHECKPOINT_PAGES pages."""
+    """Within the block, SQLite checkpoints its log every IMPORT_CHECKPOINT_PAGES pages (on the connection open now
+    and any opened meanwhile: the workers' start closes this process's)."""
     connection = connections[router.db_for_write(Story)]
+
+    def space_out(sender, connection, **kwargs):
+        checkpoint_every(connection, IMPORT_CHECKPOINT_PAGES)
+
     if connection.vendor != "sqlite":
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+    connection_created.connect(space_out)
+    if connection.connection is not None:
+        space_out(None, connection)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+        connection_created.disconnect(space_out)
+        if connection.connection is not None:
+            checkpoint_every(connection, DEFAULT_CHECKPOINT_PAGES)
+
+
+def checkpoint_every(connection, pages):
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
 @contextmanager

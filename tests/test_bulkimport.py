@@ -117,9 +117,17 @@ def test_files_of_other_formats_in_the_directory_go_to_their_importer(tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write-ahead log only")
-def test_checkpoints_go_back_to_sqlite_default_after_the_import(tmp_path):
-    """The import spaces SQLite's checkpoints out while it runs and leaves the connection as it found it."""
-    bulkimport.import_files(files(tmp_path, 800, 1), Report(), other=None)
+def test_checkpoints_are_spaced_out_while_importing_and_back_to_the_default_after():
+    """The import spaces SQLite's checkpoints out while it runs, on a connection opened meanwhile too, and leaves
+    the connection as it found it."""
+    with bulkimport.checkpoints_apart():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            assert cursor.fetchone()[0] == bulkimport.IMPORT_CHECKPOINT_PAGES
+        connection.close()  # as starting the workers does
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            assert cursor.fetchone()[0] == bulkimport.IMPORT_CHECKPOINT_PAGES
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == 1000

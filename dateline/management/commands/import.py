@@ -102,7 +102,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, verbosity=1, **options):
         report = Report(progress=Progress(self.stderr) if verbosity else None)
-        with pagecache.batched():  # one commit per file, one page-cache invalidation per import
+        # One commit per file, one page-cache invalidation per import, SQLite's checkpoints spaced out meanwhile.
+        with pagecache.batched(), bulkimport.checkpoints_apart():
             for location in paths:
                 self.import_location(location, report)
         for refusal in report.refused:
