@@ -208,7 +208,7 @@ def hot_figures(client, path, count):
         "requests": count,
         "hits": sum(a.cache == "hit" for a in answers),
         "footer_p50_s": median(footers),
-        "footer_mean_s": sum(footers) / len(footers) if footers else None,  # below the footer's 0.0001 s step
+        "footer_mean_s": sum(footers) / len(footers) if footers else None,
         "server_timing_p50_ms": median([a.server_ms for a in answers if a.server_ms is not None]),
         "bytes": len(answers[-1].body),
         "status": answers[-1].status,
@@ -356,7 +356,7 @@ def targets(figures):
     for kind in KINDS:
         footer = pages[kind]["hot"]["footer_p50_s"]
         if kind != "search" and footer is not None:
-            rows.append((f"hot footer p50, {kind}", f"{footer:.4f} s", "<= 0.0004 s", footer <= 0.0004))
+            rows.append((f"hot footer p50, {kind}", f"{footer:.6f} s", "<= 0.0004 s", footer <= 0.0004))
     for kind in COLD_TARGETS:
         cold = pages[kind]["cold"]
         rows.append((f"cold p50, {kind}", f"{fmt(cold['p50_ms'])} ms", "<= 10 ms", (cold["p50_ms"] or 1e9) <= 10))
@@ -391,7 +391,7 @@ def print_report(figures, rows):
         page = figures["pages"][kind]
         hot, cold, load = page["hot"], page["cold"], page["wrk"]
         cold_text = f"{fmt(cold['p50_ms'])} / {fmt(cold['p99_ms'])} ({cold['n']}, {cold['misses']})" if cold else "-"
-        footer = "-" if hot["footer_p50_s"] is None else f"{hot['footer_p50_s']:.4f} ({hot['footer_mean_s']:.6f})"
+        footer = "-" if hot["footer_p50_s"] is None else f"{hot['footer_p50_s']:.6f} ({hot['footer_mean_s']:.6f})"
         print(
             f"| {kind} | {footer} | {fmt(hot['server_timing_p50_ms'])} | {cold_text} | {load['rps']:.0f} | "
             f"{fmt(load['p50_ms'], 2)} / {fmt(load['p99_ms'], 2)} | {load['errors']} | "

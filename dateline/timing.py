@@ -22,7 +22,8 @@ from dateline.articles.pagekeys import SHARED
 
 MARKER = "<!--dateline:generated-in-->"
 _MARKER = re.compile(rb"<!--dateline:generated-in(?::([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?-->")
-PLACES = 4
+PLACES = 4  # as the reference page prints it (0/3907); a time under 0.0001 s gets microseconds (0.000031)
+SMALL_PLACES = 6
 
 
 def generation_marker(request):
@@ -33,17 +34,18 @@ def generation_marker(request):
 
 def stamp(body, started, now=None):
     """Return (body with the figure written in, Server-Timing header value)."""
-    seconds = round((now or perf_counter()) - started, PLACES)
+    seconds = (now or perf_counter()) - started
+    places = PLACES if round(seconds, PLACES) else SMALL_PLACES  # a cached page: its real time, not 0.0000
     at = body.rfind(b"<!--dateline:generated-in")
     match = _MARKER.match(body, at) if at >= 0 else None
     if match:
-        body = b"%s%s%s" % (body[:at], figure(seconds, match[1]).encode(), body[match.end() :])
-    return body, f"app;dur={seconds * 1000:.1f}"
+        body = b"%s%s%s" % (body[:at], figure(seconds, places, match[1]).encode(), body[match.end() :])
+    return body, f"app;dur={seconds * 1000:.{places - 3}f}"
 
 
-def figure(seconds, language=None):
+def figure(seconds, places=PLACES, language=None):
     """The footer's figure: `0.0012`, or as `language` writes it."""
-    figure = f"{seconds:.{PLACES}f}"
+    figure = f"{seconds:.{places}f}"
     return figure.translate(writing(language.decode())) if language else figure
 
 

@@ -206,6 +206,13 @@ def test_persian_footer_figure_uses_persian_digits_and_separator():
     assert body.decode() == "<p>۰/۰۰۱۲</p>" and header == "app;dur=1.2"
 
 
+def test_a_time_under_a_tenth_of_a_millisecond_is_written_to_the_microsecond():
+    """A cached page served in 31 µs says 0.000031 (۰/۰۰۰۰۳۱ in Persian), not 0.0000; Server-Timing says 0.031."""
+    assert stamp(b"<!--dateline:generated-in:en-->", 1.0, 1.000031) == (b"0.000031", "app;dur=0.031")
+    assert stamp(b"<!--dateline:generated-in:fa-->", 1.0, 1.000031)[0].decode() == "۰/۰۰۰۰۳۱"
+    assert stamp(b"<!--dateline:generated-in:en-->", 1.0, 1.00005)[0] == b"0.0001"
+
+
 def test_english_and_plain_markers_keep_the_decimal_point():
     """`0.0012` for English pages and for a marker that names no language."""
     assert stamp(b"<!--dateline:generated-in:en-->", 1.0, 1.0012)[0] == b"0.0012"

@@ -1,5 +1,6 @@
-"""Which lists of stories a page shows, told to the page cache in front of Django (dateline/pagecache), so that a
-story joining or leaving a list refreshes exactly the pages that show that list.
+"""What pages tell the page cache in front of Django (dateline/pagecache), through the request's environ: which
+lists of stories a page shows, so that a story joining or leaving a list refreshes exactly the pages that show
+that list; which parts it shares with other pages (shared_part); which story a read of it counts for.
 
 A page rendered for the cache depends on `stories` unless it says otherwise: any story appearing, leaving or moving
 anywhere makes it stale (the front page, feeds and sitemaps list everything). A page that shows only some lists

@@ -119,9 +119,8 @@ def front_page(request):
     stories = Story.objects.published().in_edition(edition)
     if lead:
         stories = stories.exclude(pk=lead.pk)
-    return render(
-        request, "articles/front_page.html", {"lead": lead, "page": paginate(request, stories.latest_first())}
-    )
+    page = paginate(request, stories.latest_first())
+    return render(request, "articles/front_page.html", {"lead": lead, "page": page})
 
 
 def section_page(request, slug):

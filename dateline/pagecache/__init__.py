@@ -6,7 +6,9 @@ sent without entering Django, its footer figure written at send time. Otherwise 
 HTML or XML response without cookies is stored with the keys it depends on (keys.py). A change to any of those keys
 makes the page stale at once, on every worker; a page is also stale past PAGE_CACHE_SECONDS and once a scheduled
 story's publication time arrives. Pages rendered for the cache carry nothing per reader: the comment form's key
-and token are fetched when a reader starts a comment (see dateline/comments).
+and token are fetched when a reader starts a comment (see dateline/comments). Parts many pages show alike (the
+header, an edition's most-read box) are rendered once and kept in the same store, with their own keys
+(SharedParts).
 """
 
 import hashlib

@@ -69,5 +69,8 @@ class SharedNode(template.Node):
         self.names, self.nodelist = names, nodelist
 
     def render(self, context):
+        request = context.get("request")
+        if request is None:  # a template rendered outside a request: nothing to share with
+            return self.nodelist.render(context)
         name = ":".join([*(str(name.resolve(context)) for name in self.names), translation.get_language() or ""])
-        return shared_part(context["request"], name, lambda: self.nodelist.render(context))
+        return shared_part(request, name, lambda: self.nodelist.render(context))
