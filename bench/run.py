@@ -393,7 +393,7 @@ def print_report(figures, rows):
         cold_text = f"{fmt(cold['p50_ms'])} / {fmt(cold['p99_ms'])} ({cold['n']}, {cold['misses']})" if cold else "-"
         footer = "-" if hot["footer_p50_s"] is None else f"{hot['footer_p50_s']:.6f} ({hot['footer_mean_s']:.6f})"
         print(
-            f"| {kind} | {footer} | {fmt(hot['server_timing_p50_ms'])} | {cold_text} | {load['rps']:.0f} | "
+            f"| {kind} | {footer} | {fmt(hot['server_timing_p50_ms'], 3)} | {cold_text} | {load['rps']:.0f} | "
             f"{fmt(load['p50_ms'], 2)} / {fmt(load['p99_ms'], 2)} | {load['errors']} | "
             f"{' / '.join(map(str, page['queries']))} |"
         )
