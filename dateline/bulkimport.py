@@ -101,7 +101,7 @@ _statements = {}
 
 
 def statements():
-    """This process's compiled INSERTs (each worker compiles its own)."""
+    """This process's compiled INSERTs (compiled at first use, in the writing process and in each worker)."""
     if not _statements:
         _statements.update({Story: Rows(Story), Revision: Rows(Revision)})
     return _statements
@@ -116,17 +116,13 @@ class Writer:
 
     def write(self, prepared):
         news_id = prepared.parsed.news_id
-        try:
-            with transaction.atomic():
-                # A number above all those given so far is on no story: the usual case, an archive imported in order.
-                created = NewsNumber.reserve(news_id) or story_numbered(news_id) is None
-                if created:
-                    self.insert(prepared)
-                else:
-                    save_plaintext_story(prepared.parsed)
-        except Refused as refusal:
-            self.report.refused.append(refusal.located(prepared.path))
-            return
+        with transaction.atomic():
+            # A number above all those given so far is on no story: the usual case, an archive imported in order.
+            created = NewsNumber.reserve(news_id) or story_numbered(news_id) is None
+            if created:
+                self.insert(prepared)
+            else:
+                save_plaintext_story(prepared.parsed)
         self.report.saved(created)
 
     def insert(self, prepared):
