@@ -46,7 +46,6 @@ class Prepared:
     """A plain-text file made ready to write as a new story: the parsed file (for the ordinary path, should its
     News ID exist), the story's and its revision's column values, and its search document."""
 
-    path: object
     parsed: object
     story: list
     revision: list
@@ -94,7 +93,7 @@ def prepare(path):
     story.prepare_to_save()
     rows = statements()
     revision = rows[Revision].values(first_revision(story))
-    return Prepared(path, parsed, rows[Story].values(story), revision, document(story))
+    return Prepared(parsed, rows[Story].values(story), revision, document(story))
 
 
 _statements = {}

@@ -45,8 +45,8 @@ def stamp(body, started, now=None):
 
 def figure(seconds, places=PLACES, language=None):
     """The footer's figure: `0.0012`, or as `language` writes it."""
-    figure = f"{seconds:.{places}f}"
-    return figure.translate(writing(language.decode())) if language else figure
+    text = f"{seconds:.{places}f}"
+    return text.translate(writing(language.decode())) if language else text
 
 
 @lru_cache(maxsize=64)

@@ -45,13 +45,8 @@ def localize_digits(text):
     return text.translate(str.maketrans("0123456789", digits))
 
 
-def format_decimal(number, places):
-    """`number` with `places` decimals, in the active language's digits and decimal separator (Persian: ۰/۰۰۱۲)."""
-    return f"{number:.{places}f}".translate(decimal_writing())
-
-
 def decimal_writing():
-    """A str.translate table: digits and decimal point as the active language writes them."""
+    """A str.translate table: digits and decimal point as the active language writes them (Persian: ۰/۰۰۱۲)."""
     # Translators: the decimal separator, as in 0.0012 (Persian newspapers print ۰/۰۰۱۲).
     separator = pgettext("decimal separator", ".")
     digits = zip("0123456789", localize_digits("0123456789"), strict=True)

@@ -96,10 +96,8 @@ def anonymous_read(environ):
     return not PRIVATE_COOKIES.search(environ.get("HTTP_COOKIE", ""))
 
 
-def eligible(environ):
-    """An anonymous GET or HEAD of a public page, with no query but a page number."""
-    if not anonymous_read(environ):
-        return False
+def public_page(environ):
+    """A public page with no query but a page number (what an anonymous read of it gets is kept)."""
     if not PAGE_QUERY.fullmatch(environ.get("QUERY_STRING", "")):
         return False
     segments = environ.get("PATH_INFO", "/").lstrip("/").split("/", 2)
@@ -160,11 +158,10 @@ class PageCache:
         self.app = app
 
     def __call__(self, environ, start_response):
-        if not enabled():
+        if not enabled() or not anonymous_read(environ):
             return self.app(environ, start_response)
-        if not eligible(environ):
-            if anonymous_read(environ):  # a search page, say: not kept, but its header is the one pages share
-                environ[PARTS] = SharedParts(set())
+        if not public_page(environ):  # a search page, say: not kept, but its header is the one pages share
+            environ[PARTS] = SharedParts(set())
             return self.app(environ, start_response)
         url = page_url(environ)
         try:
