@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from dateline import bulkimport
 from dateline.accounts.models import Author, AuthorLink
 from dateline.api.ninjs import iso, story_ninjs
 from dateline.articles.importers import Refused
@@ -166,40 +167,49 @@ def import_export_file(path, report):
     """Import a `dateline export` file line by line, each object in its own transaction.
 
     A bad line is refused with its number and the reason, and the rest still import; importing the same file
-    again updates what is there and adds nothing twice.
+    again updates what is there and adds nothing twice. New stories are prepared beforehand (dateline.bulkimport).
     """
+    writer = bulkimport.Writer(report)
     try:
         total = line_count(path)
-        with open(path, "rb") as file:
-            for number, line in enumerate(file, start=1):
+        with bulkimport.export_lines(path, total) as lines:
+            for number, line, prepared in lines:
                 if line.strip():
-                    import_line(path, number, line, report)
+                    import_line(path, number, line, report, writer, prepared)
                 report.advance(path, number, total)
     except OSError as error:
         report.refused.append(f"{path}: cannot be read ({error.strerror})")
 
 
-def import_line(path, number, line, report):
+def import_line(path, number, line, report, writer, prepared=None):
+    """Import one line; `prepared` is its story made ready by bulkimport.prepare_line, when it could be."""
     try:
-        item = json.loads(line)
-        importer = IMPORTERS.get(item.get("kind")) if isinstance(item, dict) else None
-        if importer is None:
-            raise Refused("not an export line (a JSON object with a known 'kind')")
         with transaction.atomic():
-            created = importer(item)
+            created = prepared is not None and writer.new_story(prepared)
+            if not created:  # not prepared, or the story exists: the ordinary path
+                created = import_item(json.loads(line), writer)
     except ValueError as error:  # JSON, dates and numbers that do not parse
-        report.refused.append(f"{path}:{number}: {error}")
-        return
+        refused = str(error)
     except Refused as refusal:
-        report.refused.append(f"{path}:{number}: {refusal.message}")
-        return
+        refused = refusal.message
     except (KeyError, TypeError, AttributeError) as error:
-        report.refused.append(f"{path}:{number}: a field is missing or of the wrong type ({error!r})")
-        return
+        refused = f"a field is missing or of the wrong type ({error!r})"
     except (ValidationError, DatabaseError) as error:
-        report.refused.append(f"{path}:{number}: cannot be stored ({error})")
+        refused = f"cannot be stored ({error})"
+    else:
+        report.saved(created)
         return
-    report.saved(created)
+    writer.forget()  # what it looked up may have been rolled back
+    report.refused.append(f"{path}:{number}: {refused}")
+
+
+def import_item(item, writer):
+    importer = IMPORTERS.get(item.get("kind")) if isinstance(item, dict) else None
+    if importer is None:
+        raise Refused("not an export line (a JSON object with a known 'kind')")
+    if importer in CHANGES_LINKS:
+        writer.forget()
+    return importer(item)
 
 
 def import_section(item):
@@ -275,6 +285,7 @@ def import_comment(item):
     return True
 
 
+CHANGES_LINKS = {import_section, import_tag, import_author}  # what an export's stories are linked to by name
 IMPORTERS = {
     "section": import_section,
     "tag": import_tag,

@@ -1,7 +1,7 @@
 """What the index holds for a story: its words, field by field, HTML stripped and normalised."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateline.articles.models import Story
 
@@ -32,6 +32,15 @@ def document(story, tags="", authors=""):
     )
 
 
+def with_links(document, tags, authors):
+    """The document of a story in memory given the names of its tags and authors (in any order)."""
+    return replace(document, tags=normalize(joined(tags)), authors=normalize(joined(authors)))
+
+
+def joined(names):
+    return " ".join(sorted(names))
+
+
 def documents(story_ids):
     """The Documents of these stories, read in three queries however many there are."""
     ids = list(story_ids)
@@ -43,7 +52,7 @@ def documents(story_ids):
 
 def names(links, name_field):
     """story id → the linked names joined by spaces, from a many-to-many through queryset."""
-    joined = defaultdict(list)
+    found = defaultdict(list)
     for story_id, name in links.values_list("story_id", name_field):
-        joined[story_id].append(name)
-    return {story_id: " ".join(sorted(parts)) for story_id, parts in joined.items()}
+        found[story_id].append(name)
+    return {story_id: joined(parts) for story_id, parts in found.items()}

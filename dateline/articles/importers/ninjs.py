@@ -356,17 +356,9 @@ def save_story(data, announced=True):
     """
     story = existing_story(data) or Story(news_id=data.news_id)
     created = story.pk is None
-    for name in ("headline", "body", "summary", "language", "story_type", "location", "reporting_credit"):
-        setattr(story, name, getattr(data, name))
-    if created or data.is_export:
-        story.status, story.published_at = data.status, data.published_at
-    story.revised_at, story.is_demo = data.revised_at, data.is_demo
-    story.lead_image_caption, story.lead_image_credit = data.lead_image_caption, data.lead_image_credit
-    story.slug = slugify(data.slug, allow_unicode=True)[:255] if data.slug else ""
+    fill_story(story, data)
     story.section = section_for(data.section["slug"], data.section.get("name", "")) if data.section else None
     story.lead_image = image_for(data.lead_image)
-    if created and data.version:
-        story.version = data.version - 1  # save() counts this save: the story keeps the version it was exported at
     story.save()
     tags, authors = tags_named(data.tags), authors_for(data.authors)
     link(story, created, tags, authors)
@@ -377,6 +369,20 @@ def save_story(data, announced=True):
     if announced:
         announce(story, created, tags, authors)
     return story, created
+
+
+def fill_story(story, data):
+    """Give a story the fields `data` sets by value: all but its section and lead image, which are looked up."""
+    created = story.pk is None
+    for name in ("headline", "body", "summary", "language", "story_type", "location", "reporting_credit"):
+        setattr(story, name, getattr(data, name))
+    if created or data.is_export:
+        story.status, story.published_at = data.status, data.published_at
+    story.revised_at, story.is_demo = data.revised_at, data.is_demo
+    story.lead_image_caption, story.lead_image_credit = data.lead_image_caption, data.lead_image_credit
+    story.slug = slugify(data.slug, allow_unicode=True)[:255] if data.slug else ""
+    if created and data.version:
+        story.version = data.version - 1  # save() counts this save: the story keeps the version it was exported at
 
 
 def existing_story(data):
