@@ -1,12 +1,15 @@
-"""Import timing: `dateline import` of N plain-text story files, then of a `dateline export` of that site.
+"""Import timing: `dateline import` of N plain-text story files, then of a `dateline export` of that site, bare and
+with links.
 
     .venv/bin/python bench/import_bench.py [--files 20000] [--profile import.prof] [--keep]
 
 Builds a scratch site (a temporary DATELINE_VAR, migrated), writes N files in the seed format with varied
 headlines, bodies and dates, and times the real `dateline import DIR` as a subprocess. It then checks that every
 story is there with its first revision and that search finds one of them, exports the site with `dateline export`,
-and times importing that file into a second fresh site (checked the same way). The last line of the output is one
-JSON object with the rates, for `make bench`. --profile writes the first import's cProfile statistics to a file.
+and times importing that file into a second fresh site (checked the same way). Then it gives every story of the first
+site a section, three tags and one or two bylines (of 30 sections, 2,000 tags and 300 authors, as `bench-data`
+does), exports it again and times that import into a third site. The last line of the output is one JSON object
+with the rates, for `make bench`. --profile writes the first import's cProfile statistics to a file.
 """
 
 import argparse
@@ -136,6 +139,28 @@ print(json.dumps({{
 """
 
 
+LINK = """
+import random
+from django.db import transaction
+from dateline.accounts.models import Author
+from dateline.articles.models import Section, Story, Tag
+rng = random.Random(5)
+with transaction.atomic():
+    sections = [Section.objects.create(name=f"Section {n}", slug=f"section-{n}") for n in range(30)]
+    tags = Tag.objects.bulk_create([Tag(name=f"Tag {n}", slug=f"tag-{n}") for n in range(2000)])
+    authors = Author.objects.bulk_create([Author(name=f"Author {n}", slug=f"author-{n}") for n in range(300)])
+    ids = list(Story.objects.values_list("pk", flat=True))
+    for section in sections:
+        Story.objects.filter(pk__in=ids[sections.index(section) :: len(sections)]).update(section=section)
+    Story.tags.through.objects.bulk_create(
+        [Story.tags.through(story_id=pk, tag=tag) for pk in ids for tag in rng.sample(tags, 3)]
+    )
+    Story.authors.through.objects.bulk_create(
+        [Story.authors.through(story_id=pk, author=a) for pk in ids for a in rng.sample(authors, rng.randint(1, 2))]
+    )
+"""
+
+
 def check(var, count, places):
     """Every story is there with exactly one revision, and search finds a story by its place name."""
     news_id = FIRST_NEWS_ID + count // 2
@@ -186,6 +211,19 @@ def main():
     facts, more_problems = check(target, args.files, places)
     print(f"  checked: {facts}")
 
+    dateline("shell", "-c", LINK, var=source)
+    linked = root / "linked.jsonl"
+    dateline("export", str(linked), var=source)
+    target = fresh_site(root, "linked")
+    out, linked_seconds = dateline("import", str(linked), var=target)
+    print(
+        f"dateline import EXPORT with links: {out.strip()} {linked_seconds:.2f} s, "
+        f"{args.files / linked_seconds:.0f} stories/s (2,330 section, tag and author lines included)"
+    )
+    facts, linked_problems = check(target, args.files, places)
+    print(f"  checked: {facts}")
+    problems += linked_problems
+
     if args.keep:
         print(f"Scratch sites kept in {root}.")
     else:
@@ -201,6 +239,8 @@ def main():
                 "export_import_stories": args.files,
                 "export_import_seconds": round(transfer_seconds, 3),
                 "export_import_stories_per_s": round(args.files / transfer_seconds, 1),
+                "linked_export_import_seconds": round(linked_seconds, 3),
+                "linked_export_import_stories_per_s": round(args.files / linked_seconds, 1),
             }
         )
     )

@@ -310,20 +310,29 @@ def test_the_log_is_copied_into_the_database_in_the_background(tmp_path):
 
 
 def test_optional_links_are_indexed_only_where_a_story_has_one():
-    """Lead image, creator and translation links are indexed for the stories that have one; the section is looked up
-    through the section listing. Every such lookup is served by an index (a story without links writes in none)."""
+    """Lead image, creator and translation links, and who saved a revision, are indexed for the rows that have one;
+    a story's section and a revision's story are looked up through indexes that start with them. Each lookup is
+    served by an index, and a new story without links writes in none of these."""
+    partial = {Story: ["lead_image", "created_by", "translation_of"], Revision: ["user"]}
+    covered = {Story: "section_id", Revision: "story_id"}
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, Story._meta.db_table)
-        assert ["section_id"] not in [c["columns"] for c in constraints.values() if c["index"]]
-        for link in ("lead_image", "created_by", "translation_of"):
-            assert constraints[f"story_{link}"]["columns"] == [f"{link}_id"]
-            if connection.vendor == "sqlite":
-                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [f"story_{link}"])
-            else:
-                cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"story_{link}"])
-            condition = cursor.fetchone()[0].split(" WHERE ")[1]
-            assert condition.strip("()").replace('"', "") == f"{link}_id IS NOT NULL"
+        for model, links in partial.items():
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            assert [covered[model]] not in [c["columns"] for c in constraints.values() if c["index"]]
+            for link in links:
+                name = f"{model._meta.model_name}_{link}"
+                assert constraints[name]["columns"] == [f"{link}_id"]
+                if connection.vendor == "sqlite":
+                    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+                else:
+                    cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+                condition = cursor.fetchone()[0].split(" WHERE ")[1]
+                assert condition.strip("()").replace('"', "") == f"{link}_id IS NOT NULL"
     if connection.vendor == "sqlite":
-        for lookup in ("section", "lead_image", "created_by", "translation_of"):
-            plan = Story.objects.filter(**{lookup: 7}).explain()
-            assert f"USING INDEX story_{lookup}" in plan.replace("story_section_listing", "story_section")
+        for model, lookup, index in [
+            *((Story, link, f"story_{link}") for link in partial[Story]),
+            (Story, "section", "story_section_listing"),
+            (Revision, "user", "revision_user"),
+            (Revision, "story", "sqlite_autoindex_newsroom_revision_1"),  # one_revision_per_version
+        ]:
+            assert f"USING INDEX {index} " in model.objects.filter(**{lookup: 7}).explain()

@@ -7,11 +7,20 @@ class Revision(models.Model):
     """A story as it was after one save: who saved it, when, which fields changed, and all its fields."""
 
     story = models.ForeignKey(
-        "articles.Story", verbose_name=_("story"), on_delete=models.CASCADE, related_name="revisions"
+        "articles.Story",
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        db_index=False,  # one_revision_per_version starts with it
     )
     version = models.PositiveIntegerField(_("version"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # revision_user: imports save revisions by nobody, which it leaves out
     )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
     changed = models.JSONField(_("changed fields"), default=list)
@@ -22,6 +31,7 @@ class Revision(models.Model):
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
         constraints = [models.UniqueConstraint(fields=["story", "version"], name="one_revision_per_version")]
+        indexes = [models.Index(fields=["user"], condition=models.Q(user__isnull=False), name="revision_user")]
 
     def __str__(self):
         return _("%(story)s, version %(version)s") % {"story": self.story_id, "version": self.version}
