@@ -112,11 +112,12 @@ def statements():
 
 
 def prepared_story(story):
-    """Prepared for a Story in memory whose fields are all set (but links)."""
+    """Prepared for a Story in memory whose fields are all set (but links), and its first Revision."""
     story.prepare_to_save()
     rows = statements()
     revision = first_revision(story)
-    return Prepared(story.news_id, rows[Story].values(story), rows[Revision].values(revision), document(story))
+    values = rows[Story].values(story), rows[Revision].values(revision)
+    return Prepared(story.news_id, *values, document(story)), revision
 
 
 def prepare_file(path):
@@ -132,7 +133,7 @@ def prepare_file(path):
         return Refused(f"cannot be read ({error.strerror})")
     story = Story(news_id=parsed.news_id)
     fill_plaintext_story(story, parsed)
-    return prepared_story(story)
+    return prepared_story(story)[0]
 
 
 def prepare_line(line):
@@ -148,13 +149,13 @@ def prepare_line(line):
     story = Story(news_id=data.news_id)
     fill_story(story, data)
     linked = data.section or data.tags or data.authors or data.lead_image or data.corrections or data.live_entries
-    prepared = prepared_story(story)
+    prepared, revision = prepared_story(story)
     for name in ("created_at", "updated_at"):  # the file's, where it gives them (an export always does)
         if getattr(data, name):
             statements()[Story].set(prepared.story, name, getattr(data, name))
     if linked:
         prepared.links = dataclasses.replace(data, headline="", body="", summary="")
-        prepared.snapshot = first_revision(story).data
+        prepared.snapshot = revision.data
     return prepared
 
 
@@ -170,7 +171,7 @@ class Writer:
         with transaction.atomic():
             created = self.new_story(prepared)
         if created:
-            self.report.saved(created)
+            self.report.saved(True)
         return created
 
     def new_story(self, prepared):

@@ -204,6 +204,7 @@ def import_line(path, number, line, report, writer, prepared=None):
 
 
 def import_item(item, writer):
+    """Import one decoded line the ordinary way: True when it made a new object."""
     importer = IMPORTERS.get(item.get("kind")) if isinstance(item, dict) else None
     if importer is None:
         raise Refused("not an export line (a JSON object with a known 'kind')")

@@ -120,7 +120,7 @@ class NewsNumber(models.Model):
 
 
 # Links most stories lack: their indexes leave out the stories without one (a lookup of a link is still served), so
-# saving such a story writes no entry in them (an import measured 12% faster with these and no separate section index).
+# saving such a story writes no entry in them (an import's SQL measured 12% faster with these and no section index).
 OPTIONAL_LINKS = ("lead_image", "created_by", "translation_of")
 
 
