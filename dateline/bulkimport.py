@@ -248,6 +248,8 @@ class Writer:
 
 @dataclasses.dataclass
 class Links:
+    """What an export line's story links to, as found in this site."""
+
     section: object
     lead_image: object
     tags: list
