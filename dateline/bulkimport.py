@@ -141,7 +141,9 @@ def prepare_line(line):
     (a line of another kind, a story with the revisions `export --revisions` wrote, a line it refuses)."""
     try:
         item = json.loads(line)
-        if not isinstance(item, dict) or item.get("kind") != "story" or "revisions" in item.get("dateline"):
+        if not isinstance(item, dict) or item.get("kind") != "story":
+            return None
+        if (item.get("dateline") or {}).get("revisions") is not None:  # as transfer.import_story reads it
             return None
         data = story_data(item)
     except (Refused, ValueError, KeyError, TypeError, AttributeError):
@@ -273,7 +275,7 @@ def import_files(paths, report, other):
 @contextmanager
 def export_lines(path, count):
     """(number, line, Prepared or None) for each of the `count` lines of an export file (see prepare_line)."""
-    with open(path, "rb") as lines, open(path, "rb") as to_prepare:
+    with open(path, "rb") as lines, open(path, "rb") as to_prepare:  # read twice: by the writer, for the workers
         with preparing(prepare_line, to_prepare, count) as outcomes:
             numbered = enumerate(lines, start=1)
             yield ((number, line, outcome) for (number, line), outcome in zip(numbered, outcomes, strict=True))

@@ -13,7 +13,7 @@ from .report import Refused, Report
 from .signals import announce
 from .stories import story_numbered
 
-__all__ = ["Refused", "Report", "fill_plaintext_story", "import_file", "save_plaintext_story"]
+__all__ = ["Refused", "Report", "fill_plaintext_story", "import_file"]
 
 SUMMARY_CHARS = 300
 
