@@ -69,11 +69,12 @@ INSTALLED_APPS = [
     "dateline.articles",
     "dateline.accounts",
     "dateline.images",
+    "dateline.ops",
 ]
 
 MIDDLEWARE = [
     "dateline.timing.PageTimingMiddleware",
-    "dateline.errors.DatabaseOutageMiddleware",  # a database outage is a 503 page, not a stack trace
+    "dateline.ops.outage.DatabaseOutageMiddleware",  # a database outage is a 503 page, not a stack trace
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -130,12 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), 1):
     DATABASES[f"replica{number}"] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     DATABASES[f"replica{number}"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["dateline.dbrouter.ReplicaRouter"] if len(DATABASES) > 1 else []
+DATABASE_ROUTERS = ["dateline.ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "dateline.cache.TolerantRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "dateline.ops.redis_cache.TolerantRedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

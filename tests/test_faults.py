@@ -328,18 +328,18 @@ def test_router_sends_reads_to_replicas_and_write_paths_to_the_primary():
     """GETs read from a replica; a write, a transaction or an unsafe request pins the request to the primary."""
     from django.db import transaction
 
-    from dateline import dbrouter
     from dateline.articles.models import Story
+    from dateline.ops import replicas
 
-    router = dbrouter.ReplicaRouter()
+    router = replicas.ReplicaRouter()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(dbrouter, "replicas", lambda: ["replica1"])
-        dbrouter.start_request(None, environ={"REQUEST_METHOD": "GET"})
+        patch.setattr(replicas, "replicas", lambda: ["replica1"])
+        replicas.start_request(None, environ={"REQUEST_METHOD": "GET"})
         assert router.db_for_read(Story) == "replica1"
         with transaction.atomic():
             assert router.db_for_read(Story) == "default"
         assert router.db_for_write(Story) == "default" and router.db_for_read(Story) == "default"
-        dbrouter.start_request(None, environ={"REQUEST_METHOD": "POST"})
+        replicas.start_request(None, environ={"REQUEST_METHOD": "POST"})
         assert router.db_for_read(Story) == "default"
         assert not router.allow_migrate("replica1", "articles")
-    dbrouter.pinned.set(False)
+    replicas.pinned.set(False)

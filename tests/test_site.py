@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from dateline.accounts.models import Author
 from dateline.articles.models import FrontPage, Section, Story
-from dateline.management.commands.serve import server_command
+from dateline.ops.management.commands.serve import server_command
 
 DATELINE = [sys.executable, "-m", "dateline"]
 SHOW_SETTINGS = "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k) for k in %r}))"

@@ -42,7 +42,7 @@ def note_database_error(sender, request=None, **kwargs):
         request.database_error = error
 
 
-got_request_exception.connect(note_database_error, dispatch_uid="dateline.errors")
+got_request_exception.connect(note_database_error, dispatch_uid="dateline.ops.outage")
 
 
 class DatabaseOutageMiddleware:

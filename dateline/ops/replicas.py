@@ -22,7 +22,7 @@ def start_request(sender, environ=None, **kwargs):
     pinned.set(bool(environ) and environ.get("REQUEST_METHOD", "GET") not in SAFE_METHODS)
 
 
-request_started.connect(start_request, dispatch_uid="dateline.dbrouter")
+request_started.connect(start_request, dispatch_uid="dateline.ops.replicas")
 
 
 def replicas():

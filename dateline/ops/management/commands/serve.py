@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline import pagecache
-from dateline.database import analyze
+
+from ...sqlite import analyze
 
 
 class Command(BaseCommand):
