@@ -1,13 +1,16 @@
 """Editions: one per language in settings.EDITIONS. The default edition (LANGUAGE_CODE) has the unprefixed URLs,
 each other one lives under its language code (/ar/, /fa/). A story belongs to the edition of its language; a story
 in a language that has no edition belongs to the default one. The URL prefix decides the active language, so the
-active language is the edition being read."""
+active language is the edition being read: EditionMiddleware reads it from the URL."""
 
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db.models import Q
+from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 
 def editions():
@@ -59,3 +62,25 @@ def reading(edition):
     """Inside this block, URLs and interface texts are the edition's."""
     with translation.override(edition):
         yield
+
+
+class EditionMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the URL alone deciding the language: `/fa/…` is Persian, an unprefixed URL
+    is the default edition's whatever the browser prefers. As nothing varies with Accept-Language, responses do
+    not say `Vary: Accept-Language` (which would split a cache's copies by every browser's preference)."""
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def edition_links():
+    """Each edition's front page: code, local name, URL, and whether it is the one being read (the header's
+    switcher, a front page's hreflang alternates)."""
+    current = current_edition()
+    links = []
+    for code in editions():
+        with reading(code):
+            url = reverse("articles:front")
+        links.append({"code": code, "name": capfirst(local_name(code)), "url": url, "current": code == current})
+    return links
