@@ -47,7 +47,7 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Dateline")
 
 INSTALLED_APPS = [
-    "dateline.accounts.admin_config.NewsroomAdminConfig",  # django.contrib.admin with the staff login of accounts.login
+    "dateline.newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin with the newsroom's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,19 +1,14 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from dateline.articles.feeds import AuthorFeed, SectionFeed, StoryFeed, TagFeed, atom
 from dateline.articles.sitemaps import SITEMAPS, NewsSitemap
 
 from . import views
-
-admin.site.site_header = _("%(site)s newsroom") % {"site": settings.SITE_NAME}
-admin.site.site_title = settings.SITE_NAME
 
 
 def favicon(request):

@@ -106,6 +106,38 @@ def test_scheduled_stories_are_marked_in_the_list(client, editor):
     assert 'class="story-status story-status-scheduled">Scheduled<' in content
 
 
+def test_scheduled_and_live_are_one_queryset_method_and_one_property_each():
+    """scheduled() holds the published stories whose time is still to come, published() the others; a story's
+    is_scheduled and is_live say the same of it, and drafts are neither."""
+    later, out, draft = make_story("Later", ago=-timedelta(hours=1)), make_story("Out"), make_story(published=False)
+    assert list(Story.objects.scheduled()) == [later] and list(Story.objects.published()) == [out]
+    assert [(s.is_scheduled, s.is_live) for s in (later, out, draft)] == [(True, False), (False, True), (False, False)]
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert not Story.objects.scheduled().exists() and Story.objects.get(pk=later.pk).is_live
+
+
+def test_status_filter_tells_scheduled_from_published(client, editor):
+    """The list's status filter: "Scheduled" shows the stories still to come, "Published" those out."""
+    make_story("Tomorrow's story", ago=-timedelta(days=1)), make_story("Yesterday's story", ago=timedelta(days=1))
+    scheduled = client.get(CHANGELIST, {"state": "scheduled"}).content.decode()
+    live = client.get(CHANGELIST, {"state": "live"}).content.decode()
+    assert "Tomorrow&#x27;s story" in scheduled and "Yesterday&#x27;s story" not in scheduled
+    assert "Yesterday&#x27;s story" in live and "Tomorrow&#x27;s story" not in live
+
+
+def test_admin_site_is_the_newsrooms(client, editor, settings):
+    """`admin.site` is the newsroom's site: its header names the site, its index is the dashboard."""
+    from django.contrib import admin
+
+    from dateline.newsroom.admin_site import NewsroomAdminSite
+
+    settings.SITE_NAME = "Basra Daily"
+    response = client.get("/admin/")
+    assert isinstance(admin.site, NewsroomAdminSite)
+    assert "Basra Daily newsroom" in response.content.decode()
+    assert response.templates[0].name == "newsroom/dashboard.html"
+
+
 def test_search_finds_a_story_by_its_news_id(client, editor):
     """Searching for a News ID finds exactly that story; a word finds headlines."""
     make_story("Wanted story", news_id=318214), make_story("Other story", news_id=318215)

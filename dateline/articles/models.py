@@ -129,6 +129,10 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a publication time still to come: the public sees them when it comes."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def latest_first(self, drawn_from_relation=False):
         """Newest first, the News ID breaking ties. For stories drawn from a relation (a tag's, an author's), the
         tie-breaker is an expression: the database then starts from the relation's rows and sorts those few,
@@ -282,10 +286,20 @@ class Story(models.Model):
 
     @property
     def is_scheduled(self):
+        """One of scheduled(): published, its publication time still to come."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_live(self):
+        """One of published(): published, and its publication time has come, so the public sees it."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
         )
 
     @property
