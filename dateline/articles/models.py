@@ -196,7 +196,7 @@ class Story(models.Model):
         _("published at"), null=True, blank=True, db_index=True, help_text=_("In the future: scheduled.")
     )
     revised_at = models.DateTimeField(
-        _("updated at"),
+        _("revised after publication"),
         null=True,
         blank=True,
         help_text=_("Set when a published story is changed; shown as “Updated:”."),
