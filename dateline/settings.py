@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_prose_editor",
     "dateline",
+    "dateline.demo",
     "dateline.pagecache",
     "dateline.api",
     "dateline.newsroom",

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from PIL import Image as Pillow
 
 from dateline.accounts.models import Author
-from dateline.articles.demo import SEED_NEWS_ID
 from dateline.articles.models import Correction, Story
+from dateline.demo.stories import SEED_NEWS_ID
 from dateline.images.models import Image
 
 VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

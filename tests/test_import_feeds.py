@@ -15,6 +15,7 @@ from dateline.accounts.models import Author
 from dateline.articles.importers import Refused, Report, feeds
 from dateline.articles.importers.detect import Format, sniff
 from dateline.articles.models import Story, Tag
+from dateline.demo.stories import SEED
 
 from .factories import names, paragraphs, run_import, story, write
 
@@ -22,7 +23,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 RSS = FIXTURES / "feed-rss.xml"
 ATOM = FIXTURES / "feed-atom.xml"
 WXR = FIXTURES / "wordpress-export.xml"
-SEED = Path(feeds.__file__).parents[1] / "fixtures" / "seed-article.txt"
 BASRA = "urn:uuid:6b1a2f3e-8c1d-4f57-9b0a-3e2d1c4b5a69"
 COMMAND = importlib.import_module("dateline.management.commands.import")  # `import` is a keyword
 VIENNA = "گفت\u200cوگوهای وین از سر گرفته شد"

@@ -1,7 +1,6 @@
 """The plain-text importer: the seed round-trips, bad files are refused whole, a run reports what it did."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,10 +10,10 @@ from hypothesis import strategies as st
 from dateline.articles.datelines import format_dateline, parse_dateline
 from dateline.articles.importers import Refused, Report, import_file, plaintext
 from dateline.articles.models import Story
+from dateline.demo.stories import SEED
 
 from .factories import make_story, paragraphs, run_import, write
 
-SEED = Path(plaintext.__file__).parents[1] / "fixtures" / "seed-article.txt"
 SEED_HEADLINE = "Foreign combat forces to leave Iraq in 15 days: Military"
 SEED_FIRST_PARAGRAPH = (
     "A senior Iraqi military official said Wednesday all foreign combat forces will leave Iraq within 15 days."

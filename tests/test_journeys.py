@@ -7,9 +7,9 @@ import pytest
 from captcha.models import CaptchaStore
 from django.core.management import call_command
 
-from dateline.articles.demo import SEED_NEWS_ID
-from dateline.articles.demo_editions import SEED_TRANSLATIONS
 from dateline.comments.models import Comment
+from dateline.demo.other_editions import SEED_TRANSLATIONS
+from dateline.demo.stories import SEED_NEWS_ID
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCREENS = {"phone": (375, 812), "desktop": (1280, 900)}

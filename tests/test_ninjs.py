@@ -22,10 +22,10 @@ from PIL import Image as PILImage
 
 from dateline.api.models import ApiToken
 from dateline.api.ninjs import story_ninjs
-from dateline.articles.demo import SEED, SEED_NEWS_ID
 from dateline.articles.importers import Report, import_file
 from dateline.articles.importers.ninjs import import_ninjs
 from dateline.articles.models import Story, Tag
+from dateline.demo.stories import SEED, SEED_NEWS_ID
 from dateline.images.models import Image
 
 from .factories import make_author, make_section, make_story

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as Pillow
 
-from dateline.articles import demo
 from dateline.articles.models import Correction, LiveEntry, Story, Tag
+from dateline.demo import stories as demo
 from dateline.images.models import Image
 
 from .factories import make_author, make_section, make_story

@@ -1,4 +1,4 @@
-"""The plain-text story format of the reference page (see articles/fixtures/seed-article.txt):
+"""The plain-text story format of the reference page (see demo/fixtures/seed-article.txt):
 
 News ID: 318214
 Published: 0350 GMT November 24, 2021

@@ -1,5 +1,5 @@
 """Demo content for `dateline demo`: the reference story and a generated newsroom, all marked as demo; the Persian
-and Arabic editions' stories are in demo_editions."""
+and Arabic editions' stories are in other_editions."""
 
 import random
 from datetime import timedelta
@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dateline.accounts.models import Author
+from dateline.articles.html import paragraphs_to_html
+from dateline.articles.importers import Report, import_file
+from dateline.articles.models import Correction, FrontPage, LiveEntry, Section, Story, Tag
 
-from . import demo_editions
-from .html import paragraphs_to_html
-from .importers import Report, import_file
-from .models import Correction, FrontPage, LiveEntry, Section, Story, Tag
+from . import other_editions
 
 SEED = Path(__file__).parent / "fixtures" / "seed-article.txt"
 SEED_NEWS_ID = 318214
@@ -112,7 +112,7 @@ def load():
         FrontPage.objects.update_or_create(language=seed.language, defaults={"lead": seed})
         created = generate_stories(sections, authors)
         tag_generated_stories()
-        created += demo_editions.load(seed, authors)
+        created += other_editions.load(seed, authors)
     return created
 
 

@@ -1,8 +1,7 @@
 """Approved reader comments for the demo's reference story."""
 
 from dateline.articles.models import Story
-
-from .models import Comment
+from dateline.comments.models import Comment
 
 DEMO_COMMENTS = [
     ("Sam", "A clear summary, thank you.\nWill there be a follow-up when the 15 days are up?"),

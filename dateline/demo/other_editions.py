@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .html import paragraphs_to_html
-from .models import FrontPage, Section, Story, Tag
+from dateline.articles.html import paragraphs_to_html
+from dateline.articles.models import FrontPage, Section, Story, Tag
 
 FIRST_ID = {"fa": 318300, "ar": 318330}
 SEED_TRANSLATION_ID = {"fa": 318299, "ar": 318329}
