@@ -7,7 +7,7 @@ Builds a scratch site (a temporary DATELINE_VAR, migrated), writes N files in th
 headlines, bodies and dates, and times the real `dateline import DIR` as a subprocess. It then checks that every
 story is there with its first revision and that search finds one of them, exports the site with `dateline export`,
 and times importing that file into a second fresh site (checked the same way). Then it gives every story of the first
-site a section, three tags and one or two bylines (of 30 sections, 2,000 tags and 300 authors, as `bench-data`
+site a section, three tags and one or two bylines (of 30 sections, 2,000 tags and 300 authors, as bench/benchdata.py
 does), exports it again and times that import into a third site. The last line of the output is one JSON object
 with the rates, for `make bench`. --profile writes the first import's cProfile statistics to a file.
 """

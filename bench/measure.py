@@ -32,9 +32,19 @@ def site_env(var_dir, **extra):
 
 def dateline(*args, env, timeout):
     """Run a `dateline` command to completion; its error output is shown when it fails."""
-    result = subprocess.run([*DATELINE, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    return run_to_completion([*DATELINE, *args], f"dateline {' '.join(args)}", env, timeout)
+
+
+def bench_data(*args, env, timeout):
+    """Run bench/benchdata.py (the benchmark site's data) to completion, as `dateline` above."""
+    script = Path(__file__).with_name("benchdata.py")
+    return run_to_completion([sys.executable, str(script), *args], f"{script.name} {' '.join(args)}", env, timeout)
+
+
+def run_to_completion(argv, name, env, timeout):
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
     if result.returncode:
-        raise RuntimeError(f"dateline {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"{name} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--stories N] [--rebuild] [--quick] [--import-files N] [--out-dir DIR]
 
 Builds a scratch site DIR/site-<N> (DIR: var/bench; reused when it holds the same data, --rebuild to force):
-migrate, then `dateline bench-data --stories N`.
+migrate, then `bench/benchdata.py --stories N`.
 Then, with `dateline serve --workers 2` on a loopback port, per page kind: the hot footer and Server-Timing
 figures of a cached page, the first request of pages no one asked for yet (cold, distinct URLs on the warm
 process), wrk against the cached page (and the story page with PAGE_CACHE=0), search times, the import rate
@@ -29,6 +29,7 @@ from measure import (
     ROOT,
     SERVER_ONLY,
     Client,
+    bench_data,
     dateline,
     dateline_server,
     describe,
@@ -91,7 +92,7 @@ def build_site(out_dir, stories, seed, rebuild):
     env = site_env(directory)
     started = time.monotonic()
     dateline("migrate", "--noinput", "--verbosity", "0", env=env, timeout=600)
-    dateline("bench-data", "--stories", str(stories), "--seed", str(seed), env=env, timeout=4 * 3600)
+    bench_data("--stories", str(stories), "--seed", str(seed), env=env, timeout=4 * 3600)
     marker.write_text(json.dumps(wanted))
     print(f"Built {directory} in {time.monotonic() - started:.0f} s", flush=True)
     return directory
@@ -101,8 +102,8 @@ def build_site(out_dir, stories, seed, rebuild):
 
 
 def common_words(count, rng):
-    """Words readers search for: the news words bench-data writes about."""
-    from dateline.benchdata import NEWS_WORDS
+    """Words readers search for: the news words benchdata.py writes about."""
+    from benchdata import NEWS_WORDS
 
     words = sorted(set(NEWS_WORDS))
     return rng.sample(words, min(count, len(words)))

@@ -79,10 +79,10 @@ def main():
     arguments = parser.parse_args()
     rng = random.Random(20261126)
     workdir = configure(arguments.database_url)
+    from benchdata import NEWS_WORDS, Site
     from django.db import connection
     from django.test import Client
 
-    from dateline.benchdata import NEWS_WORDS, Site
     from dateline.search.indexing import rebuild
 
     started = time.perf_counter()

@@ -1,11 +1,14 @@
-"""`dateline bench-data`: a site of realistic shape for benchmarks, built with bulk inserts."""
+"""bench/benchdata.py: a site of realistic shape for benchmarks, built with bulk inserts."""
 
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from bench import benchdata
 from dateline.accounts.models import Author
 from dateline.articles.html import clean_html
 from dateline.articles.models import Section, Story, Tag
@@ -14,13 +17,14 @@ from dateline.comments.models import Comment
 from dateline.search import search
 
 from .factories import make_author, make_comment, make_section, make_story
-from .processes import DATELINE, environment
+from .processes import environment
 
 pytestmark = pytest.mark.django_db
+SCRIPT = Path(benchdata.__file__)
 
 
 def build(**options):
-    call_command("bench-data", **{"stories": 300, "verbosity": 0, **options})
+    call_command(benchdata.Command(), **{"stories": 300, "verbosity": 0, **options})
 
 
 def headlines():
@@ -113,7 +117,7 @@ def test_progress_goes_to_standard_error_unless_quiet(capsys):
 
 def test_asks_for_migrate_on_a_new_database(tmp_path):
     result = subprocess.run(
-        [*DATELINE, "bench-data", "--stories", "10"],
+        [sys.executable, str(SCRIPT), "--stories", "10"],
         env=environment(DATELINE_VAR=str(tmp_path), DATABASE_URL=""),
         capture_output=True,
         text=True,

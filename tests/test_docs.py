@@ -1,5 +1,7 @@
-"""Docs are code: every setting read from the environment and every command of ours is documented."""
+"""Docs are code: every setting read from the environment, every command of ours and the benchmark scripts' options
+are documented."""
 
+import argparse
 import re
 from pathlib import Path
 
@@ -9,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = (ROOT / "dateline" / "settings.py").read_text()
 VARIABLES = sorted(set(re.findall(r'(?:environ\.get|env_flag|env_list)\("([A-Z_]+)"', SETTINGS)))
 COMMANDS = sorted(p.stem for p in ROOT.glob("dateline/**/management/commands/*.py") if p.stem != "__init__")
+DOCS = ["README.md", "DEVELOPERS.md", *(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]
 
 
 @pytest.mark.parametrize("variable", VARIABLES)
@@ -27,3 +30,23 @@ def test_readme_gives_the_two_commands():
     """The README's set-up is `make run` and `make test`."""
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_bench_scripts_named_in_the_docs_exist():
+    """Each `bench/….py` that the README, DEVELOPERS.md or docs/ name is a script in bench/."""
+    named = {name for doc in DOCS for name in re.findall(r"bench/[a-z_]+\.py", (ROOT / doc).read_text())}
+    assert "bench/benchdata.py" in named
+    assert sorted(name for name in named if not (ROOT / name).is_file()) == []
+
+
+def test_bench_data_options_are_documented():
+    """Each option of bench/benchdata.py (its own, not Django's) is in its heading in DEVELOPERS.md."""
+    from bench import benchdata
+
+    parser = argparse.ArgumentParser(add_help=False)
+    benchdata.Command().add_arguments(parser)
+    options = [action.option_strings[0] for action in parser._actions]
+    heading = next(
+        line for line in (ROOT / "DEVELOPERS.md").read_text().splitlines() if line.startswith("### `bench/benchdata.py")
+    )
+    assert "--stories" in options and [option for option in options if option not in heading] == []

@@ -1,4 +1,8 @@
-"""A news site of realistic size for benchmarks (`dateline bench-data`), written with bulk inserts.
+"""A news site of realistic size for benchmarks, written with bulk inserts (`make bench` builds its site with it):
+
+    .venv/bin/python bench/benchdata.py [--stories N] [--comments N] [--tags N] [--authors N] [--seed S] [--replace]
+
+It fills the migrated database of Dateline's settings (DATELINE_VAR, DATABASE_URL; see DEVELOPERS.md).
 
 The text behaves like news text for search: a Zipf background of function words and invented words, and per story
 a topic of news words said several times (a common news word is in 5-10% of stories). Bodies are put together from
@@ -6,19 +10,34 @@ a pool of such paragraphs, so 100,000 stories take seconds to write. Everything 
 generator: the same seed builds the same site.
 """
 
+# ruff: noqa: E402  (run as a script, Django is set up before the models are imported)
+
 import itertools
+import os
 import random
+import sys
+import time
 from datetime import timedelta
 
-from django.db import connection, transaction
+import django
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
+    django.setup()
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CASCADE, SET_NULL, OuterRef, Subquery
 from django.db.models.deletion import get_candidate_relations_to_delete
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dateline import pagecache
 from dateline.accounts.models import Author
 from dateline.articles.models import NewsNumber, Section, Story, StoryViews, Tag
 from dateline.comments.models import Comment
+from dateline.ops.sqlite import analyze
+from dateline.search.indexing import rebuild
 
 # Words a news corpus is made of: function words are the most frequent, then a few hundred news words (the common
 # queries), then a long tail of invented words.
@@ -280,3 +299,77 @@ def delete_where(cursor, model, condition):
         elif relation.on_delete is SET_NULL:
             cursor.execute(f"UPDATE {quote(child._meta.db_table)} SET {column} = NULL WHERE {column} IN ({selected})")
     cursor.execute(f"DELETE FROM {table} WHERE {condition}")
+
+
+class Progress:
+    """One line per phase on standard error, rewritten in place: 'stories [#####-----] 50,000/100,000 41,000/s'."""
+
+    def __init__(self, stream, quiet):
+        self.stream, self.quiet, self.phase, self.started = stream, quiet, None, time.monotonic()
+
+    def __call__(self, phase, done, total):
+        if self.quiet:
+            return
+        if phase != self.phase:
+            self.end()
+            self.phase, self.started = phase, time.monotonic()
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        filled = 30 * done // max(total, 1)
+        bar = "#" * filled + "-" * (30 - filled)
+        self.stream.write(f"\r{phase:<9} [{bar}] {done:,}/{total:,} {rate:,.0f}/s")
+        self.stream.flush()
+
+    def end(self):
+        if self.phase and not self.quiet:
+            self.stream.write(f" {time.monotonic() - self.started:.1f} s\n")
+        self.phase = None
+
+
+class Command(BaseCommand):
+    """The script's options and checks, as a Django command (tests run it with call_command(Command(), ...))."""
+
+    help = (
+        "Fill the (migrated) database with a news site of realistic size for benchmarks: stories over ten years, "
+        "30 sections, 2,000 tags, 300 authors, approved comments, reads, and the search index."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.prog = "bench/benchdata.py"
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, default=100_000, help="how many stories (default 100,000)")
+        parser.add_argument("--comments", type=int, help="how many approved comments (default: twice the stories)")
+        parser.add_argument("--tags", type=int, default=2000, help="how many tags (default 2,000)")
+        parser.add_argument("--authors", type=int, default=300, help="how many authors (default 300)")
+        parser.add_argument("--seed", type=int, default=2026, help="the same seed builds the same site")
+        parser.add_argument("--replace", action="store_true", help="delete every story, tag, section and author first")
+
+    def handle(self, *args, stories, comments, tags, authors, seed, replace, verbosity=1, **options):
+        if min(stories, tags, authors) < 1:
+            raise CommandError("--stories, --tags and --authors must be at least 1")
+        try:
+            present = Story.objects.exists()
+        except DatabaseError as error:
+            raise CommandError(f"the database is not ready ({error}): run `dateline migrate` first") from error
+        if present and not replace:
+            raise CommandError("the database already holds stories: use --replace to delete them first")
+        progress = Progress(sys.stderr, quiet=verbosity == 0)
+        started = time.monotonic()
+        fast_writes()
+        if replace:
+            wipe([Story, Section, Tag, Author], progress)
+        comments = stories * 2 if comments is None else comments
+        Site(stories, comments, seed=seed, progress=progress, tags=tags, authors=authors).build()
+        progress("search", 0, stories)
+        rebuild(progress=lambda done, total: progress("search", done, total))
+        progress.end()
+        analyze()
+        pagecache.clear()
+        if verbosity:
+            self.stdout.write(f"Built {stories:,} stories in {time.monotonic() - started:.1f} s.")
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "bench-data", *sys.argv[1:]])
