@@ -164,7 +164,7 @@ def catalogue(rng, plan):
     tags = listed(Tag, "tags", rng, cold + 4)
     authors = [a.get_absolute_url() for a in listed(Author, "authors", rng, cold + 4)]
     words = common_words(max(cold, plan["searches"]) + 3, rng)
-    tag_feeds = [reverse("tag-rss", kwargs={"slug": tag.slug}) for tag in tags]
+    tag_feeds = [reverse("feeds:tag-rss", kwargs={"slug": tag.slug}) for tag in tags]
     return {
         "story": {"hot": stories[0], "cold": stories[4:], "queries": stories[1:4]},
         "front": {"hot": "/", "cold": front, "queries": ["/?page=4", "/?page=2", "/?page=3"]},
@@ -178,8 +178,8 @@ def catalogue(rng, plan):
         "author": {"hot": authors[0], "cold": authors[4:], "queries": authors[1:4]},
         "search": {"hot": f"/search?q={words[0]}", "cold": [f"/search?q={w}" for w in words[3 : cold + 3]]}
         | {"queries": [f"/search?q={w}" for w in words[:3]], "words": words},
-        "feed": {"hot": reverse("feed-rss"), "cold": tag_feeds[4:], "queries": tag_feeds[1:4]},
-        "sitemap": {"hot": reverse("news-sitemap"), "cold": [], "queries": [reverse("news-sitemap")] * 2},
+        "feed": {"hot": reverse("feeds:rss"), "cold": tag_feeds[4:], "queries": tag_feeds[1:4]},
+        "sitemap": {"hot": reverse("sitemaps:news"), "cold": [], "queries": [reverse("sitemaps:news")] * 2},
     }
 
 

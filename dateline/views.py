@@ -16,5 +16,5 @@ def robots_txt(request):
     ]
     for code in editions():
         with reading(code):
-            lines += [f"Sitemap: {absolute_url(reverse(name), request)}" for name in ("sitemap", "news-sitemap")]
+            lines += [f"Sitemap: {absolute_url(reverse(name), request)}" for name in ("sitemaps:index", "sitemaps:news")]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -179,3 +179,27 @@ def test_robots_txt_lists_every_editions_sitemaps(client, settings):
     text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
     assert "Sitemap: http://news.example.org/fa/sitemap.xml" in text
     assert "Sitemap: http://news.example.org/ar/news-sitemap.xml" in text
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa", "/ar"])
+def test_feeds_and_sitemaps_reverse_by_namespace_at_their_paths_in_every_edition(prefix):
+    """`feeds:…` and `sitemaps:…` give the same paths as ever, under each edition's prefix."""
+    from django.urls import reverse
+
+    from dateline.articles.editions import reading
+
+    with reading(prefix.strip("/") or "en"):
+        paths = [reverse("feeds:rss"), reverse("feeds:atom"), reverse("feeds:section-rss", kwargs={"slug": "world"})]
+        paths += [reverse(f"feeds:{kind}-atom", kwargs={"slug": "x"}) for kind in ("section", "tag", "author")]
+        paths += [reverse("sitemaps:index"), reverse("sitemaps:part", kwargs={"section": "stories"})]
+        paths += [reverse("sitemaps:news")]
+    expected = ["/rss.xml", "/atom.xml", "/section/world/rss.xml", "/section/x/atom.xml", "/tag/x/atom.xml"]
+    expected += ["/author/x/atom.xml", "/sitemap.xml", "/sitemap-stories.xml", "/news-sitemap.xml"]
+    assert paths == [prefix + path for path in expected]
+
+
+def test_edition_sitemap_index_links_its_parts_under_its_prefix(client, stories):
+    """/fa/sitemap.xml points at /fa/sitemap-….xml (the index reverses its parts by their namespaced name)."""
+    index = etree.fromstring(client.get("/fa/sitemap.xml", HTTP_HOST="news.example.org").content)
+    locations = index.xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    assert locations and all(loc.startswith("http://news.example.org/fa/sitemap-") for loc in locations)

@@ -275,7 +275,7 @@ def test_stories_published_at_the_same_moment_are_listed_by_news_id_on_every_lis
         story.tags.add(tag), story.authors.add(author)
     lists = [section.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()]
     feeds = [("section", section), ("tag", tag), ("author", author)]
-    lists += ["/", *(reverse(f"{kind}-rss", kwargs={"slug": obj.slug}) for kind, obj in feeds)]
+    lists += ["/", *(reverse(f"feeds:{kind}-rss", kwargs={"slug": obj.slug}) for kind, obj in feeds)]
     for url in lists:
         html = page(client, url)
         assert html.index("Storm bulletin 3") < html.index("Storm bulletin 2") < html.index("Storm bulletin 1"), url
