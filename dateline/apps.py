@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DatelineConfig(AppConfig):
-    """The site itself: layout templates, static files and the `serve` command."""
+    """The site itself: its layout templates, static files and interface translations."""
 
     name = "dateline"
     verbose_name = "Dateline"
