@@ -16,5 +16,6 @@ def robots_txt(request):
     ]
     for code in editions():
         with reading(code):
-            lines += [f"Sitemap: {absolute_url(reverse(name), request)}" for name in ("sitemaps:index", "sitemaps:news")]
+            paths = [reverse("sitemaps:index"), reverse("sitemaps:news")]
+            lines += [f"Sitemap: {absolute_url(path, request)}" for path in paths]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
