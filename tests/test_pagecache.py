@@ -340,7 +340,7 @@ def test_readers_without_javascript_get_a_form_with_their_text_kept(story, clien
 
 def test_hits_count_reads(story):
     """A reader's view of a cached story page counts for "most read"; a crawler's or a browser's prefetch does not."""
-    pagecache.reads.FLUSH_SECONDS = 0
+    readcount.reads.FLUSH_SECONDS = 0
     try:
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
@@ -348,18 +348,18 @@ def test_hits_count_reads(story):
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_SEC_PURPOSE="prefetch;prerender")
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_PURPOSE="prefetch")
     finally:
-        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+        readcount.reads.FLUSH_SECONDS = readcount.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2
 
 
 def test_first_request_of_a_story_page_counts_a_read(story):
     """The request that renders a story page for the cache counts like the hits after it."""
-    pagecache.reads.FLUSH_SECONDS = 0
+    readcount.reads.FLUSH_SECONDS = 0
     try:
         assert get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER).cache == "miss"
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     finally:
-        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+        readcount.reads.FLUSH_SECONDS = readcount.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2
 
 
