@@ -27,3 +27,9 @@ def test_readme_gives_the_two_commands():
     """The README's set-up is `make run` and `make test`."""
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_page_cache_bypass_is_documented():
+    """PAGE_CACHE_BYPASS, a setting that is not read from the environment, is described in docs/configuration.md."""
+    assert "PAGE_CACHE_BYPASS = {" in SETTINGS
+    assert "`PAGE_CACHE_BYPASS`" in (ROOT / "docs" / "configuration.md").read_text()

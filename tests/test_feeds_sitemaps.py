@@ -179,3 +179,13 @@ def test_robots_txt_lists_every_editions_sitemaps(client, settings):
     text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
     assert "Sitemap: http://news.example.org/fa/sitemap.xml" in text
     assert "Sitemap: http://news.example.org/ar/news-sitemap.xml" in text
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_prefixes_the_setting_marks(client, settings):
+    """robots.txt disallows the PAGE_CACHE_BYPASS prefixes marked "disallow", in their order, and no other."""
+    settings.PAGE_CACHE_BYPASS = {"newsroom": "disallow", "api": "allow", "drafts": "disallow"}
+    text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
+    assert [line for line in text.splitlines() if line.startswith("Disallow:")] == [
+        "Disallow: /newsroom/",
+        "Disallow: /drafts/",
+    ]

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 
+from . import invalidate
 from .hints import EVERY_LIST, NAVIGATION
 
 EVERY_PART = (NAVIGATION,)  # on every page, and in the parts pages share (middleware.SharedParts)
@@ -29,8 +30,6 @@ def record(*keys):
 
 def changed(*keys):
     """After the commit, every page depending on one of `keys` is out of date."""
-    from . import invalidate
-
     transaction.on_commit(lambda: invalidate(keys))
 
 
