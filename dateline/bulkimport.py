@@ -27,14 +27,17 @@ from django.db.backends.signals import connection_created
 from django.db.models.sql import InsertQuery
 
 from dateline import pagecache
+from dateline.articles.cachekeys import author_list_key as author_list
+from dateline.articles.cachekeys import section_list_key as section_list
+from dateline.articles.cachekeys import tag_list_key as tag_list
 from dateline.articles.importers import Refused, fill_plaintext_story, import_file, plaintext
 from dateline.articles.importers.detect import Format, sniff_file
 from dateline.articles.importers.ninjs import authors_for, fill_story, image_for, replace_notes, story_data
 from dateline.articles.importers.stories import section_for, story_numbered, tags_named
 from dateline.articles.models import NewsNumber, Story
-from dateline.articles.pagekeys import EVERY_LIST, author_list, section_list, tag_list
 from dateline.newsroom.models import Revision
 from dateline.newsroom.revisions import first_revision
+from dateline.pagecache.hints import EVERY_LIST
 from dateline.search import indexing
 from dateline.search.documents import document, with_links
 

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "dateline.timing.PageTimingMiddleware",
+    "dateline.articles.timing.PageTimingMiddleware",
     "dateline.ops.outage.DatabaseOutageMiddleware",  # a database outage is a 503 page, not a stack trace
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dateline.articles.context_processors.site",
-                "dateline.timing.generation_marker",
+                "dateline.articles.timing.generation_marker",
                 "dateline.articles.context_processors.edition_switcher",
                 "dateline.articles.context_processors.navigation",
             ],
@@ -252,6 +252,19 @@ PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 # The page cache in front of Django (dateline.pagecache): exact invalidation; PAGE_CACHE_SECONDS bounds staleness.
 PAGE_CACHE = env_flag("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# The first segments of the paths (after an edition's code) the page cache leaves to Django: pages for staff or for
+# one reader, searches, the API, files. robots.txt keeps crawlers out of those marked "disallow".
+PAGE_CACHE_BYPASS = {
+    "admin": "disallow",
+    "newsroom": "disallow",
+    "comments": "disallow",
+    "captcha": "disallow",
+    "api": "allow",
+    "search": "allow",
+    "static": "allow",
+    "media": "allow",
+    "favicon.ico": "allow",
+}
 
 STORIES_PER_PAGE = 20
 FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -6,14 +7,9 @@ from dateline.articles.links import absolute_url
 
 
 def robots_txt(request):
-    """Crawlers: everything public, not the newsroom; here are the sitemaps."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /newsroom/",
-        "Disallow: /comments/",
-        "Disallow: /captcha/",
-    ]
+    """Crawlers: everything public, not the newsroom (PAGE_CACHE_BYPASS says which prefixes); here are the sitemaps."""
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: /{prefix}/" for prefix, robots in settings.PAGE_CACHE_BYPASS.items() if robots == "disallow"]
     for code in editions():
         with reading(code):
             paths = [reverse("sitemaps:index"), reverse("sitemaps:news")]

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from dateline.articles.datelines import format_dateline
 from dateline.articles.models import FrontPage
-from dateline.timing import MARKER, stamp
+from dateline.articles.timing import MARKER, stamp
 
 from .factories import make_author, make_section, make_story
 

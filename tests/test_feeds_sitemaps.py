@@ -203,3 +203,13 @@ def test_edition_sitemap_index_links_its_parts_under_its_prefix(client, stories)
     index = etree.fromstring(client.get("/fa/sitemap.xml", HTTP_HOST="news.example.org").content)
     locations = index.xpath("//s:loc/text()", namespaces=SITEMAP_NS)
     assert locations and all(loc.startswith("http://news.example.org/fa/sitemap-") for loc in locations)
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_prefixes_the_setting_marks(client, settings):
+    """robots.txt disallows the PAGE_CACHE_BYPASS prefixes marked "disallow", in their order, and no other."""
+    settings.PAGE_CACHE_BYPASS = {"newsroom": "disallow", "api": "allow", "drafts": "disallow"}
+    text = client.get("/robots.txt", HTTP_HOST="news.example.org").content.decode()
+    assert [line for line in text.splitlines() if line.startswith("Disallow:")] == [
+        "Disallow: /newsroom/",
+        "Disallow: /drafts/",
+    ]

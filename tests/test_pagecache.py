@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from time import perf_counter
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -13,12 +14,14 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import LocalePrefixPattern, URLResolver
 
-from dateline import pagecache
-from dateline.articles import readcount, workflow
+from dateline import pagecache, urls
+from dateline.articles import readcount, timing, workflow
 from dateline.articles.models import StoryViews, Tag
 from dateline.comments.models import Comment
-from dateline.wsgi import application
+from dateline.pagecache.middleware import PageCache
+from dateline.wsgi import application, django_application
 from tests.factories import make_author, make_comment, make_section, make_story
 
 pytestmark = pytest.mark.django_db(transaction=True)  # changes are noted when their transaction commits
@@ -294,6 +297,33 @@ def test_posts_and_queries_bypass_the_cache(story):
     assert get("/", query="utm=x").cache is None
 
 
+def test_a_prefix_in_the_bypass_setting_is_left_to_django(story, settings):
+    """A page under a prefix added to PAGE_CACHE_BYPASS (read when the page cache is built) is rendered by Django
+    every time, never stored."""
+    settings.PAGE_CACHE_BYPASS = {**settings.PAGE_CACHE_BYPASS, "news": "allow"}
+    cache = PageCache(django_application, stamp=timing.stamp, count_read=readcount.reads.count, expires_at=lambda: 0)
+    for _ in range(2):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": story.get_absolute_url(), "dateline.started": perf_counter()}
+        setup_testing_defaults(environ)
+        started = {}
+        body = b"".join(cache(environ, lambda status, headers, exc_info=None, sent=started: sent.update(h=headers)))
+        assert b"Rivers rise in the north" in body
+        assert "X-Cache" not in dict(started["h"])
+
+
+def test_every_mount_beside_the_reader_pages_is_bypassed():
+    """What the root URLconf mounts beside the reader pages (the API, the newsroom, the admin, media…) is in
+    PAGE_CACHE_BYPASS, robots.txt aside."""
+    mounted, patterns = set(), list(urls.urlpatterns)
+    while patterns:
+        pattern = patterns.pop()
+        if isinstance(pattern, URLResolver) and not str(pattern.pattern):
+            patterns += [] if isinstance(pattern.pattern, LocalePrefixPattern) else pattern.url_patterns
+        else:
+            mounted.add(str(pattern.pattern).removeprefix("^").split("/")[0])
+    assert mounted - {"robots.txt"} <= set(settings_module.PAGE_CACHE_BYPASS)
+
+
 def test_page_cache_off_serves_everything_from_django(story, settings):
     """PAGE_CACHE=0: no page is stored."""
     settings.PAGE_CACHE = False
@@ -340,7 +370,7 @@ def test_readers_without_javascript_get_a_form_with_their_text_kept(story, clien
 
 def test_hits_count_reads(story):
     """A reader's view of a cached story page counts for "most read"; a crawler's or a browser's prefetch does not."""
-    pagecache.reads.FLUSH_SECONDS = 0
+    readcount.reads.FLUSH_SECONDS = 0
     try:
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
@@ -348,18 +378,18 @@ def test_hits_count_reads(story):
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_SEC_PURPOSE="prefetch;prerender")
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER, HTTP_PURPOSE="prefetch")
     finally:
-        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+        readcount.reads.FLUSH_SECONDS = readcount.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2
 
 
 def test_first_request_of_a_story_page_counts_a_read(story):
     """The request that renders a story page for the cache counts like the hits after it."""
-    pagecache.reads.FLUSH_SECONDS = 0
+    readcount.reads.FLUSH_SECONDS = 0
     try:
         assert get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER).cache == "miss"
         get(story.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     finally:
-        pagecache.reads.FLUSH_SECONDS = pagecache.Reads.FLUSH_SECONDS
+        readcount.reads.FLUSH_SECONDS = readcount.Reads.FLUSH_SECONDS
     assert StoryViews.objects.get(story=story).count == 2
 
 

@@ -11,8 +11,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
 
-        from . import login, ratelimit
+        from . import cachekeys, login, ratelimit
 
         for rate in ("COMMENTS_RATE_PER_IP", "COMMENTS_RATE_PER_STORY", "LOGIN_RATE_PER_IP"):
             ratelimit.parse_rate(getattr(settings, rate))  # a malformed rate stops the start, loudly
         user_login_failed.connect(login.count_failure, dispatch_uid="dateline.accounts.login.count_failure")
+        cachekeys.connect()

@@ -6,3 +6,8 @@ class ArticlesConfig(AppConfig):
     name = "dateline.articles"
     label = "articles"
     verbose_name = _("Articles")
+
+    def ready(self):
+        from . import cachekeys
+
+        cachekeys.connect()

@@ -2,13 +2,16 @@
 
 Nothing about the reader is stored: not an address, not an identifier, only that a story was read once more today.
 Machines are not readers: crawlers, link previewers, HTTP libraries, headless browsers (automation, not people),
-browser prefetches and requests without a User-Agent are not counted. `count_read` is the one entry point, so a
-page cache that answers without rendering the story can call it too.
+browser prefetches and requests without a User-Agent are not counted. `count_read` counts a read of a page Django
+sends; `reads.count` one the page cache sends without rendering it (dateline/wsgi.py gives it to the cache).
 """
 
 import datetime as dt
 import itertools
+import logging
 import re
+import threading
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from .models import Story, StoryViews
 
+logger = logging.getLogger(__name__)
 MOST_READ_DAYS = 2
 NOT_READERS = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|linkexpanding|whatsapp|"
@@ -92,3 +96,54 @@ def most_read(days=None, limit=5, edition=None):
 def today():
     """Today in UTC: days are counted in GMT, like the datelines."""
     return timezone.now().astimezone(dt.UTC).date()
+
+
+class Reads:
+    """Reads of pages the page cache sends, written to the database at most once a second per process (and at exit)."""
+
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self):
+        self.pending, self.lock, self.flushed = {}, threading.Lock(), time.monotonic()
+
+    def count(self, story_pk, environ):
+        """One more read of the story today, if a reader asked for the page (`environ`: the request's WSGI environ)."""
+        if not is_reader(_Request(environ)):
+            return
+        with self.lock:
+            key = (story_pk, today())
+            self.pending[key] = self.pending.get(key, 0) + 1
+            due = time.monotonic() - self.flushed >= self.FLUSH_SECONDS
+        if due:
+            self.flush()
+
+    def flush(self):
+        with self.lock:
+            pending, self.pending, self.flushed = self.pending, {}, time.monotonic()
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                for (story_pk, day), times in pending.items():
+                    add_read(story_pk, day, times)
+        except Exception:  # the database is busy or away: keep the reads for the next flush, serve the page anyway
+            logger.warning("reads not written yet", exc_info=True)
+            with self.lock:
+                for key, times in pending.items():
+                    self.pending[key] = self.pending.get(key, 0) + times
+
+
+class _Request:
+    """What is_reader looks at, read from the WSGI environ (quicker than Django's HttpHeaders, which reads every
+    header)."""
+
+    method = "GET"
+
+    def __init__(self, environ):
+        self.environ, self.headers = environ, self
+
+    def get(self, name, default=None):
+        return self.environ.get("HTTP_" + name.upper().replace("-", "_"), default)
+
+
+reads = Reads()

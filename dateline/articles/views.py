@@ -6,11 +6,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
+from dateline.pagecache.hints import lists, read_when_sent, shared_part
 
 from . import metadata
+from .cachekeys import author_list_key, section_list_key, tag_list_key, translations_list_key
 from .editions import current_edition, edition_of, local_name, reading
 from .models import FrontPage, Section, Story, Tag
-from .pagekeys import author_list, lists, read_when_sent, section_list, shared_part, tag_list, translations_list
 from .readcount import count_read, most_read
 
 RELATED_STORIES = 5
@@ -47,8 +48,8 @@ def render_story(request, story, extra_context=None, status=200):
 def story_context(request, story, extra_context):
     prefetch_related_objects([story], "tags", "authors")  # the page and its structured data both show them
     tags = list(story.tags.all())
-    shown_lists = [tag_list(tag.pk) for tag in tags] + [translations_list(story.translation_of_id or story.pk)]
-    lists(request, *shown_lists, *([section_list(story.section_id)] if story.section_id else []))
+    shown_lists = [tag_list_key(tag.pk) for tag in tags] + [translations_list_key(story.translation_of_id or story.pk)]
+    lists(request, *shown_lists, *([section_list_key(story.section_id)] if story.section_id else []))
     updated_at = shown_update(story)
     return {
         "story": story,
@@ -131,7 +132,7 @@ def section_page(request, slug):
         return redirect(section, permanent=True)
     ancestors = tree.ancestors(section)
     ids = tree.ids_under(section)
-    lists(request, *map(section_list, ids))
+    lists(request, *map(section_list_key, ids))
     stories = edition_stories()
     if len(ids) == 1:
         stories = stories.filter(section_id=section.pk)
@@ -150,14 +151,14 @@ def section_page(request, slug):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    lists(request, tag_list(tag.pk))
+    lists(request, tag_list_key(tag.pk))
     stories = edition_stories().filter(tags=tag).latest_first(drawn_from_relation=True)
     return render(request, "articles/tag_page.html", {"tag": tag, "page": paginate(request, stories)})
 
 
 def author_page(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
-    lists(request, author_list(author.pk))
+    lists(request, author_list_key(author.pk))
     stories = edition_stories().filter(authors=author).latest_first(drawn_from_relation=True)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
 

@@ -6,3 +6,8 @@ class CommentsConfig(AppConfig):
     name = "dateline.comments"
     label = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from . import cachekeys
+
+        cachekeys.connect()

@@ -8,4 +8,6 @@ class ImagesConfig(AppConfig):
     verbose_name = _("Images")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import cachekeys, receivers  # noqa: F401  (receivers connects its signal receivers)
+
+        cachekeys.connect()

@@ -6,9 +6,10 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from dateline.pagecache.hints import shared_part
+
 from ..datelines import format_dateline, localize_digits
 from ..links import absolute_url
-from ..pagekeys import shared_part
 
 register = template.Library()
 
@@ -56,7 +57,7 @@ def jsonld(data):
 @register.tag
 def shared(parser, token):
     """`{% shared "header" current_section.pk %}…{% endshared %}`: a part that many pages show alike, rendered once
-    for all the pages the page cache keeps (see pagekeys.shared_part). The part is named by its name, the values
+    for all the pages the page cache keeps (see pagecache.hints.shared_part). The part is named by its name, the values
     that vary it and the language."""
     names = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endshared",))

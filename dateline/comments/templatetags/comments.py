@@ -7,8 +7,9 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dateline.articles.pagekeys import DEPENDS, SHARED
+from dateline.pagecache.hints import DEPENDS, SHARED
 
+from ..cachekeys import comments_key
 from ..forms import CommentForm
 from ..views import RECEIVED
 
@@ -39,7 +40,7 @@ def comment_section(context, story):
     request = context["request"]
     shared = bool(request.META.get(SHARED))
     if shared:  # approving a comment makes this page stale
-        request.META.get(DEPENDS, set()).add(f"comments:{story.pk}")
+        request.META.get(DEPENDS, set()).add(comments_key(story.pk))
     return {
         "story": story,
         "comments": story.comments.approved(),

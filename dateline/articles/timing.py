@@ -17,8 +17,9 @@ from time import perf_counter
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from dateline.articles.datelines import decimal_writing
-from dateline.articles.pagekeys import SHARED
+from dateline.pagecache.hints import SHARED
+
+from .datelines import decimal_writing
 
 MARKER = "<!--dateline:generated-in-->"
 _MARKER = re.compile(rb"<!--dateline:generated-in(?::([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?-->")

@@ -1,12 +1,13 @@
-"""What pages tell the page cache in front of Django (dateline/pagecache), through the request's environ: which
-lists of stories a page shows, so that a story joining or leaving a list refreshes exactly the pages that show
-that list; which parts it shares with other pages (shared_part); which story a read of it counts for.
+"""What pages tell the page cache in front of Django, through the request's environ: which lists of stories a page
+shows, so that a story joining or leaving a list refreshes exactly the pages that show that list; which parts it
+shares with other pages (shared_part); which story a read of it counts for. Apps import this module; the page
+cache imports none of them.
 
 A page rendered for the cache depends on `stories` unless it says otherwise: any story appearing, leaving or moving
 anywhere makes it stale (the front page, feeds and sitemaps list everything). A page that shows only some lists
 names them instead through `lists()`: a section page its sections' lists, a tag or author page theirs, a story
-page the lists its related box draws from and its translations. The page cache changes these keys when a story
-joins or leaves such a list (see dateline/pagecache/keys.py, which builds them with the functions below).
+page the lists its related box draws from and its translations. The app that owns the stories changes these keys
+when a story joins or leaves such a list (dateline/articles/cachekeys.py, which also builds them).
 """
 
 from django.utils.safestring import mark_safe
@@ -14,10 +15,11 @@ from django.utils.safestring import mark_safe
 # Set by the page cache in the environ of a request it will store the answer to:
 SHARED = "dateline.shared"  # the page will be sent to other readers too
 DEPENDS = "dateline.depends"  # the keys the page depends on
-PARTS = "dateline.parts"  # where parts shared by many pages are kept (pagecache.SharedParts)
+PARTS = "dateline.parts"  # where parts shared by many pages are kept (middleware.SharedParts)
 # Set by the view: the story a read of the page counts for (the cache counts it when it sends the page)
 READ = "dateline.read"
 EVERY_LIST = "stories"
+NAVIGATION = "sections"  # the header's sections: on every page, and in every part pages share
 
 
 def lists(request, *keys):
@@ -26,23 +28,6 @@ def lists(request, *keys):
     if depends is not None:
         depends.discard(EVERY_LIST)
         depends.update(keys)
-
-
-def section_list(section_id):
-    return f"list:section:{section_id}"
-
-
-def tag_list(tag_id):
-    return f"list:tag:{tag_id}"
-
-
-def author_list(author_id):
-    return f"list:author:{author_id}"
-
-
-def translations_list(original_id):
-    """The stories linked as translations of one original (the original included)."""
-    return f"list:translations:{original_id}"
 
 
 def shared_part(request, name, render):
@@ -54,7 +39,8 @@ def shared_part(request, name, render):
 
 def read_when_sent(request, story):
     """A page rendered for the cache counts a read of `story` each time it is sent, this first time included
-    (pagecache.Reads, which writes them in batches). True then; False when Django sends the page and counts."""
+    (the page cache's `count_read`, which wsgi.py gives it). True then; False when Django sends the page and
+    counts."""
     if not request.META.get(SHARED):
         return False
     request.META[READ] = story.pk
