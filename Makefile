@@ -34,6 +34,8 @@ bench-peers: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djhtml --check --tabwidth 2 $$(find dateline -name '*.html')
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
