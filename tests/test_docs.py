@@ -56,3 +56,12 @@ def test_page_cache_bypass_is_documented():
     """PAGE_CACHE_BYPASS, a setting that is not read from the environment, is described in docs/configuration.md."""
     assert "PAGE_CACHE_BYPASS = {" in SETTINGS
     assert "`PAGE_CACHE_BYPASS`" in (ROOT / "docs" / "configuration.md").read_text()
+
+
+def test_architecture_names_every_app():
+    """docs/architecture.md has a row for each of Dateline's installed apps, with its layer."""
+    from django.apps import apps
+
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    ours = [config.label for config in apps.get_app_configs() if config.name.startswith("dateline.")]
+    assert ours and [label for label in ours if not re.search(rf"^\| \d+ \| `{label}` \|", architecture, re.M)] == []
