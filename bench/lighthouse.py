@@ -6,11 +6,15 @@ PATHs default to the reference story (/news/318214, followed to its full address
 demo content first (`dateline demo`). Runs `npx --no-install lighthouse` from the repository (`npm ci
 --ignore-scripts` installs it), prints performance, accessibility, best practices and SEO per page, writes them to
 var/bench/lighthouse-<timestamp>.json, and exits 1 if any score is below --min. --audits also lists what cost points.
+
+The performance score moves from run to run on a busy machine (Lighthouse's docs, "Score variability", advise the
+median of several runs): a page with a score below --min is measured twice more and judged by the median of three.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,6 +89,21 @@ def lost_points(report):
     return lost
 
 
+RECHECKS = 2
+
+
+def measure(url, workdir, least):
+    """Scores and lost points of one page; the median of 1 + RECHECKS runs when a score is below `least`."""
+    reports = [lighthouse(url, Path(workdir) / "0.json")]
+    while len(reports) <= RECHECKS and min(scores(reports[0]).values()) < least:
+        print(f"A score below {least} on {url}; measuring again ({len(reports) + 1}/{RECHECKS + 1})", file=sys.stderr)
+        reports.append(lighthouse(url, Path(workdir) / f"{len(reports)}.json"))
+    runs = [scores(report) for report in reports]
+    median = {name: round(statistics.median(run[name] for run in runs)) for name in CATEGORIES}
+    middle = min(reports, key=lambda report: abs(scores(report)["performance"] - median["performance"]))
+    return {"scores": median, "runs": runs, "lost_points": lost_points(middle)}
+
+
 def table(results):
     """One row per page, one column per category."""
     width = max(len("page"), *(len(url) for url, _ in results))
@@ -114,10 +133,9 @@ def main():
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="dateline-lighthouse-") as workdir:
-        for number, path in enumerate(args.paths):
+        for path in args.paths:
             url = final_url(args.base_url.rstrip("/") + path, args.wait)
-            report = lighthouse(url, Path(workdir) / f"{number}.json")
-            results.append((url, {"scores": scores(report), "lost_points": lost_points(report)}))
+            results.append((url, measure(url, workdir, args.min)))
     print(table(results))
     if args.audits:
         for url, result in results:
