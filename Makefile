@@ -1,4 +1,4 @@
-# The habits: `make run` (site with demo content), `make test`, `make lint`.
+# The habits: `make run` (site with demo content, and its job worker), `make test`, `make lint`.
 PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dateline migrate --noinput --verbosity 0
 	$(BIN)/dateline demo
+	$(BIN)/dateline worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/dateline serve --port $(PORT)
 
 test: $(STAMP)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "captcha",
     "ninja",
     "django_prose_editor",
+    "django_tasks",
+    "dateline.ops.apps.JobsConfig",  # django_tasks_db: the queue of background jobs (ops.jobs)
     "dateline",
     "dateline.demo",
     "dateline.pagecache",
@@ -265,6 +267,11 @@ PAGE_CACHE_BYPASS = {
     "media": "allow",
     "favicon.ico": "allow",
 }
+
+# Background jobs (Django's tasks API through django-tasks; the queue is a table: no server to run). `dateline worker`
+# runs them; a job whose worker has not been heard of for JOBS_LEASE_SECONDS is put back in the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "30"))
 
 STORIES_PER_PAGE = 20
 FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only

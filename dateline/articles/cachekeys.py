@@ -15,6 +15,7 @@ from django.utils import timezone
 from dateline.pagecache.hints import EVERY_LIST, NAVIGATION
 from dateline.pagecache.keys import changed, on_change, watch
 
+from . import signals
 from .models import Correction, FrontPage, LiveEntry, Section, Story, Tag
 
 # Story fields that decide which lists show a story, and where.
@@ -116,6 +117,11 @@ def story_deleting(sender, instance, **kwargs):
     instance._pagecache_relations = relation_lists(instance)
 
 
+def story_went_live(sender, story, **kwargs):
+    """A scheduled story's time came: the pages that list it change now (stored copies already expire by then)."""
+    changed(story_key(story.pk), EVERY_LIST, *story_lists(story, created=False, deleted=False))
+
+
 def section_saved(sender, instance, **kwargs):
     """A renamed, moved or reordered section can change the navigation of every page."""
     changed(section_key(instance.pk), NAVIGATION)
@@ -153,5 +159,6 @@ def connect():
     on_change(Correction, part_of_story_saved)
     on_change(LiveEntry, part_of_story_saved)
     on_change(FrontPage, front_page_saved)
+    signals.story_went_live.connect(story_went_live, dispatch_uid="pagecache-story-went-live")
     for through in RELATIONS:
         m2m_changed.connect(story_relations_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through.__name__}")

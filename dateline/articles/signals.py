@@ -6,3 +6,5 @@ from django.dispatch import Signal
 story_saved = Signal()
 # sender=Story; story, user, action ("publish", "schedule", "unpublish", "delete")
 story_status_changed = Signal()
+# sender=Story; story. A scheduled story's time came (a job at that moment, articles.tasks.go_live): it is public now
+story_went_live = Signal()

@@ -14,6 +14,7 @@ from dateline.accounts.models import Author
 from .models import Story
 from .permissions import can_delete, can_edit, can_publish
 from .signals import story_saved, story_status_changed
+from .tasks import schedule_go_live
 
 CONTENT_FIELDS = ["headline", "slug", "summary", "body", "section_id", "location", "story_type", "lead_image_id"]
 
@@ -79,6 +80,8 @@ def publish(story, user, at=None, **save_options):
         story.published_at = now
     save_story(story, user, **save_options)
     action = "schedule" if story.published_at > now else "publish"
+    if action == "schedule":
+        schedule_go_live(story)
     story_status_changed.send(Story, story=story, user=user, action=action)
 
 
