@@ -39,6 +39,8 @@ def server_command(host, port, workers):
         # one (an editor publishing) for the whole of a 60 s load run; the requests queue for the threads instead.
         argv = ["granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
         tuning = ["--workers", str(workers), "--blocking-threads", "4", "--backpressure", "128"]
+        # On Ctrl-C or SIGTERM a worker that served pages sometimes never stops (granian 2.8): stop waiting after 10 s.
+        tuning += ["--workers-kill-timeout", "10"]
         return granian, [*argv, *tuning, "--log-level", "warning", "dateline.wsgi:application"]
     gunicorn = shutil.which("gunicorn", path=str(bin_dir)) or shutil.which("gunicorn")
     if gunicorn:
