@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dateline",
     "dateline.demo",
     "dateline.pagecache",
+    "dateline.webhooks",
     "dateline.api",
     "dateline.newsroom",
     "dateline.search",
@@ -272,6 +273,9 @@ PAGE_CACHE_BYPASS = {
 # runs them; a job whose worker has not been heard of for JOBS_LEASE_SECONDS is put back in the queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "30"))
+# Webhooks: never to loopback or private addresses (SSRF) unless allowed; seconds a receiver has to answer.
+WEBHOOKS_ALLOW_PRIVATE = env_flag("WEBHOOKS_ALLOW_PRIVATE")
+WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
 
 STORIES_PER_PAGE = 20
 FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only

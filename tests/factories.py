@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 from dateline.accounts.models import Author
 from dateline.articles.models import Section, Story
@@ -80,3 +81,9 @@ def story(headline):
 def names(related):
     """The sorted names of a related manager's rows (tags, authors)."""
     return sorted(str(item) for item in related.all())
+
+
+def run_due_jobs():
+    """What one `dateline worker` does with the jobs that are due, in this process and transaction."""
+    options = dict(interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None)
+    Worker(queue_names=["default"], excluded_queue_names=[], worker_id="test-worker", **options).run()

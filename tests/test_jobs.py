@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from dateline.articles.models import Story
@@ -19,17 +18,11 @@ from dateline.articles.workflow import publish
 from dateline.ops import jobs
 from dateline.ops.models import WorkerBeat
 
-from .factories import make_member, make_story
+from .factories import make_member, make_story, run_due_jobs
 from .jobs import fail, tally
 from .processes import DATELINE, environment, postgres_url, run_dateline, scratch_postgres_database
 
 pytestmark = pytest.mark.django_db
-
-
-def run_due_jobs():
-    """What one worker does with the jobs that are due, in this process and transaction."""
-    options = dict(interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None)
-    Worker(queue_names=["default"], excluded_queue_names=[], worker_id="test-worker", **options).run()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import cachekeys
+        from . import cachekeys, signals
 
         cachekeys.connect()
+        signals.connect()
