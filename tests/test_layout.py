@@ -51,7 +51,6 @@ def test_other_apps_import_a_small_surface_of_articles():
     assert len(names) <= ARTICLES_SURFACE, sorted(names)
 
 
-@pytest.mark.xfail(strict=True, reason="until the long template lines are broken (issue #13 in progress)")
 def test_template_lines_stay_readable():
     """No template line is longer than 160 characters (templates are indented by djhtml, see `make lint`)."""
     long_lines = [
