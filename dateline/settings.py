@@ -276,6 +276,8 @@ JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "30"))
 # Webhooks: never to loopback or private addresses (SSRF) unless allowed; seconds a receiver has to answer.
 WEBHOOKS_ALLOW_PRIVATE = env_flag("WEBHOOKS_ALLOW_PRIVATE")
 WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
+# WebSub: hubs the feeds name, pinged when a story is published or corrected (comma-separated URLs).
+WEBSUB_HUBS = env_list("WEBSUB_HUBS", "")
 
 STORIES_PER_PAGE = 20
 FEEDS_FULL_TEXT = env_flag("FEEDS_FULL_TEXT", default=True)  # 0: feeds carry summaries only

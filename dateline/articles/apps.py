@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from . import cachekeys
+        from . import cachekeys, websub
 
         cachekeys.connect()
+        websub.connect()

@@ -1,17 +1,18 @@
-"""RSS 2.0 and Atom 1.0 feeds for the site, each section, tag and author (Django's syndication framework);
-each edition has its own, with its stories only."""
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, each section, tag and author (Django's syndication
+framework); each edition has its own, with its stories only. With WEBSUB_HUBS set, each names its hubs."""
 
 import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
 
+from . import websub
 from .editions import current_edition, in_edition
+from .feedformats import AtomFeed, JsonFeed, RssFeed
 from .links import absolute_url
 from .models import Section, Story, Tag
 
@@ -21,12 +22,24 @@ FEED_LENGTH = 50
 class StoryFeed(Feed):
     """The latest published stories of the edition; subclasses narrow `stories()`."""
 
+    feed_type = RssFeed
     drawn_from_relation = False  # see StoryQuerySet.latest_first
 
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)  # one instance serves every request: keep this request on a copy
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        if settings.WEBSUB_HUBS:
+            response["Link"] = websub.link_header(absolute_url(request.path, request))
+        return response
+
+    def feed_extra_kwargs(self, obj):
+        return {"hubs": settings.WEBSUB_HUBS}
+
+    def item_extra_kwargs(self, story):
+        """What JSON Feed carries beyond RSS and Atom (their generators ignore it)."""
+        authors = [author.name for author in story.authors.all()]
+        return {"summary": story.summary, "author_names": authors, "language": story.language}
 
     def stories(self, obj):
         return Story.objects.published().in_edition(current_edition())
@@ -130,4 +143,9 @@ class AuthorFeed(StoryFeed):
 
 def atom(feed_class):
     """The Atom 1.0 twin of an RSS feed class."""
-    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": AtomFeed})
+
+
+def json_feed(feed_class):
+    """The JSON Feed 1.1 twin of an RSS feed class."""
+    return type(f"{feed_class.__name__}Json", (feed_class,), {"feed_type": JsonFeed})

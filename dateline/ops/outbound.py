@@ -19,6 +19,10 @@ class Refused(Exception):
     """An address Dateline will not call."""
 
 
+# What a call that could not be made or answered raises (besides Refused).
+FAILURES = (OSError, http.client.HTTPException, ValueError)
+
+
 @dataclass
 class Response:
     status: int

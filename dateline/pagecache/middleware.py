@@ -15,7 +15,9 @@ from .store import Page
 logger = logging.getLogger(__name__)
 PRIVATE_COOKIES = re.compile(r"(?:^|;)\s*(?:sessionid|messages)=")
 PAGE_QUERY = re.compile(r"(?:page=\d{1,6})?")
-CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+CACHEABLE_TYPES = (
+    "text/html", "application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml", "text/xml",
+)  # fmt: skip
 PER_READER = re.compile(rb'name="csrfmiddlewaretoken"|name="captcha_0" value="[0-9a-f]')
 DROPPED_HEADERS = {"content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control"}
 STALE_WHILE_REVALIDATE = 30

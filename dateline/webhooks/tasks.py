@@ -61,7 +61,7 @@ def post(delivery):
         attempt.status_code = response.status
     except outbound.Refused as error:
         attempt.error = f"refused: {error}"[:500]
-    except (OSError, ValueError, outbound.http.client.HTTPException) as error:
+    except outbound.FAILURES as error:
         attempt.error = f"{type(error).__name__}: {error}"[:500]
     attempt.response_ms = round((time.monotonic() - started) * 1000)
     return attempt
