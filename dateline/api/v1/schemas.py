@@ -1,7 +1,8 @@
 """The shapes the API reads and writes: the public contract of /api/v1/ (see docs/api.md)."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
@@ -26,6 +27,16 @@ def text(max_length, min_length=0):
     constraints = StringConstraints(strip_whitespace=min_length > 0, min_length=min_length, max_length=max_length)
     return Annotated[str, constraints, AfterValidator(storable)]
 
+
+def api_enum(name, choices):
+    """A model's choices under a name of their own in the OpenAPI document: Story.Status and Comment.Status would
+    both be `Status` there, and one would overwrite the other."""
+    return StrEnum(name, {member.name: member.value for member in choices})
+
+
+StoryStatus = api_enum("StoryStatus", Story.Status)
+StoryType = api_enum("StoryType", Story.Type)
+CommentStatus = api_enum("CommentStatus", Comment.Status)
 
 Language = Annotated[text(35, 1), StringConstraints(pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")]
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # larger numbers do not fit a database integer
@@ -54,9 +65,9 @@ class StoryOut(Schema):
     tags: list[str] = Field(description="Tag names.")
     authors: list[AuthorOut] = Field(description="The bylines, by name.")
     reporting_credit: str = Field(description="The “with reporting by” line; empty when there is none.")
-    story_type: Story.Type
+    story_type: StoryType
     location: str = Field(description="The dateline place, e.g. BAGHDAD.")
-    status: Story.Status = Field(description="`published` with a future `published_at` is scheduled.")
+    status: StoryStatus = Field(description="`published` with a future `published_at` is scheduled.")
     published_at: datetime | None
     updated_at: datetime = Field(description="When the story was last saved.")
     version: int = Field(description="Goes up on every save; send it back with a PATCH.")
@@ -86,7 +97,7 @@ class StoryFields(Schema):
     authors: list[text(150, 1)] | None = Field(
         None, max_length=20, description="Usernames (or author slugs, for bylines without an account)."
     )
-    story_type: Story.Type | None = None
+    story_type: StoryType | None = None
     location: text(100) | None = None
     reporting_credit: text(200) | None = None
 
@@ -160,7 +171,7 @@ class AuthorPage(Schema):
 
 
 class CommentFilters(Schema):
-    status: Comment.Status = Comment.Status.PENDING
+    status: CommentStatus = CommentStatus.PENDING
     cursor: Cursor | None = None
     limit: Limit = 50
 
@@ -170,7 +181,7 @@ class CommentOut(Schema):
     news_id: int = Field(description="The story commented on.")
     name: str
     body: str
-    status: Comment.Status
+    status: CommentStatus
     created_at: datetime
 
 
@@ -181,6 +192,19 @@ class CommentPage(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidField(Schema):
+    type: str = Field(description="What is wrong, as a code, e.g. `missing`, `string_too_long`.")
+    loc: list[str | int] = Field(description='Where: e.g. `["body", "payload", "headline"]`.')
+    msg: str
+    ctx: dict[str, Any] | None = None
+
+
+class InvalidOut(Schema):
+    detail: str | list[InvalidField] = Field(
+        description="A sentence, or, when the request does not match this document, one entry per field at fault."
+    )
 
 
 class RateLimitedOut(ErrorOut):

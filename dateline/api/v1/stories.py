@@ -22,6 +22,7 @@ from .pagination import keyset_page
 from .schemas import (
     ConflictOut,
     ErrorOut,
+    InvalidOut,
     NewsId,
     PageParams,
     PublishIn,
@@ -35,7 +36,7 @@ from .schemas import (
 )
 
 router = Router(tags=["stories"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: RateLimitedOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: RateLimitedOut}
 # Fields a client sets by name, and the Story attribute each one fills.
 PLAIN_FIELDS = {
     "headline": "headline",
