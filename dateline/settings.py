@@ -276,6 +276,23 @@ JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "30"))
 # Webhooks: never to loopback or private addresses (SSRF) unless allowed; seconds a receiver has to answer.
 WEBHOOKS_ALLOW_PRIVATE = env_flag("WEBHOOKS_ALLOW_PRIVATE")
 WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
+# An edge cache in front (ops.edge): "", "varnish", "fastly" or "cloudflare"; EDGE_CACHE_URL: the Varnish servers to
+# purge (comma-separated), or another address for the Fastly/Cloudflare API (a test double).
+EDGE_CACHE = os.environ.get("EDGE_CACHE", "").strip().lower()
+EDGE_CACHE_URL = env_list("EDGE_CACHE_URL", "")
+FASTLY_SERVICE_ID = os.environ.get("FASTLY_SERVICE_ID", "")
+FASTLY_API_TOKEN = os.environ.get("FASTLY_API_TOKEN", "")
+CLOUDFLARE_ZONE_ID = os.environ.get("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("CLOUDFLARE_API_TOKEN", "")
+EDGE_NEEDS = {
+    "": [], "varnish": ["EDGE_CACHE_URL"],
+    "fastly": ["FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"], "cloudflare": ["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"],
+}  # fmt: skip
+if EDGE_CACHE not in EDGE_NEEDS:
+    raise ImproperlyConfigured(f"EDGE_CACHE must be one of varnish, fastly, cloudflare (or empty), not {EDGE_CACHE!r}")
+if missing := [name for name in EDGE_NEEDS[EDGE_CACHE] if not globals()[name]]:
+    raise ImproperlyConfigured(f"EDGE_CACHE={EDGE_CACHE} needs {', '.join(missing)}")
+
 # WebSub: hubs the feeds name, pinged when a story is published or corrected (comma-separated URLs).
 WEBSUB_HUBS = env_list("WEBSUB_HUBS", "")
 

@@ -2,12 +2,15 @@
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 DATELINE = [sys.executable, "-m", "dateline"]
 
@@ -148,3 +151,26 @@ def scratch_postgres_database(url):
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_varnish(vcl, port):
+    """varnishd in the foreground on loopback with the VCL text `vcl`; returns the process once it answers.
+
+    Its folder is outside pytest's (mode 700): varnishd reads the VCL and works there as its own user."""
+    directory = Path(tempfile.mkdtemp(prefix="dateline-varnish-"))
+    directory.chmod(0o755)
+    (directory / "dateline.vcl").write_text(vcl)
+    argv = ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-f", str(directory / "dateline.vcl"), "-n", str(directory)]
+    process = subprocess.Popen([*argv, "-s", "malloc,64m", "-T", "none"], stdout=subprocess.DEVNULL)
+    process.directory = directory
+    try:
+        wait_for(f"http://127.0.0.1:{port}/robots.txt", 60)
+    except TimeoutError:
+        stop_varnish(process)
+        raise
+    return process
+
+
+def stop_varnish(process):
+    stop(process)
+    shutil.rmtree(process.directory, ignore_errors=True)

@@ -85,6 +85,19 @@ def test_cacheable_pages_say_so_to_caches_in_front(story):
     assert response.headers["Content-Length"] == str(len(response.body))
 
 
+def test_a_kept_page_names_its_keys_for_an_edge_cache(story):
+    """Surrogate-Key and xkey list the keys the page depends on, the same on the miss and on the hit."""
+    miss, hit = get(story.get_absolute_url()), get(story.get_absolute_url())
+    keys = miss.headers["Surrogate-Key"].split()
+    assert f"story:{story.pk}" in keys and "sections" in keys
+    assert hit.headers["Surrogate-Key"] == miss.headers["Surrogate-Key"] == miss.headers["xkey"]
+
+
+def test_a_page_not_kept_names_no_keys(story):
+    response = get(story.get_absolute_url(), HTTP_COOKIE="sessionid=abc")
+    assert "Surrogate-Key" not in response.headers and "xkey" not in response.headers
+
+
 def test_if_none_match_gets_304(story):
     """A browser or CDN holding the current copy is told so without a body."""
     etag = get(story.get_absolute_url()).headers["ETag"]

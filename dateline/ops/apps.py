@@ -6,9 +6,15 @@ from django_tasks_db.apps import TasksAppConfig
 class OpsConfig(AppConfig):
     """Running the site: database outages, read replicas, SQLite upkeep, the Redis cache, jobs, serve/backup/restore."""
 
+    default = True  # apps.py also holds JobsConfig
     name = "dateline.ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from . import edge
+
+        edge.connect()
 
 
 class JobsConfig(TasksAppConfig):

@@ -15,6 +15,7 @@ Apps talk to it through hints.py (what a page shows) and keys.py (what a page de
 each app keeps its own keys in its `cachekeys.py`. This module: the store, and invalidating pages.
 """
 
+import hashlib
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +27,19 @@ from .store import RedisStore, SQLiteStore
 
 logger = logging.getLogger(__name__)
 batching = ContextVar("dateline_pagecache_batching", default=None)
+listeners = []  # called with the keys of each invalidation (ops.edge purges an edge cache with them)
+LONG_KEY = 40
+
+
+def on_invalidate(listener):
+    """Call `listener(keys)` whenever pages depending on `keys` become stale (once per batch)."""
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def edge_key(key):
+    """A key as edge caches see it (Surrogate-Key, xkey): as it is, or hashed when long, so headers stay short."""
+    return key if len(key) <= LONG_KEY else "h" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
 def enabled():
@@ -50,6 +64,8 @@ def invalidate(keys):
             store().invalidate(list(keys))
         except Exception:  # a store outage must not fail a save that has committed; PAGE_CACHE_SECONDS bounds it
             logger.exception("page cache not invalidated for %s", sorted(keys)[:10])
+        for listener in listeners:
+            listener(set(keys))
 
 
 @contextmanager

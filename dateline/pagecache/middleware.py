@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 
-from . import enabled, store
+from . import edge_key, enabled, store
 from .hints import DEPENDS, PARTS, READ, SHARED
 from .keys import EVERY_PAGE, EVERY_PART, recording
 from .store import Page
@@ -19,7 +19,10 @@ CACHEABLE_TYPES = (
     "text/html", "application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml", "text/xml",
 )  # fmt: skip
 PER_READER = re.compile(rb'name="csrfmiddlewaretoken"|name="captcha_0" value="[0-9a-f]')
-DROPPED_HEADERS = {"content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control"}
+DROPPED_HEADERS = {
+    "content-length", "server-timing", "date", "age", "x-cache", "etag", "cache-control",
+    "surrogate-key", "xkey", "cache-tag",  # the page's keys: written again from the keys it is stored with
+}  # fmt: skip
 STALE_WHILE_REVALIDATE = 30
 
 
@@ -64,6 +67,16 @@ def storable(status, headers, body):
     if re.search(r"private|no-store|no-cache", named.get("cache-control", "")):
         return False
     return not PER_READER.search(body)
+
+
+def edge_headers(keys):
+    """What an edge cache in front needs to purge exactly this page: its keys (Fastly's and Varnish xkey's headers;
+    Cloudflare's too with EDGE_CACHE=cloudflare)."""
+    names = sorted({edge_key(key) for key in keys})
+    headers = [("Surrogate-Key", " ".join(names)), ("xkey", " ".join(names))]
+    if getattr(settings, "EDGE_CACHE", "") == "cloudflare":
+        headers.append(("Cache-Tag", ",".join(names)))
+    return headers
 
 
 def etag_of(body):
@@ -125,6 +138,7 @@ class PageCache:
             self.count_read(environ[READ], environ)
         if get and storable(status, headers, body):
             kept = [(name, value) for name, value in headers if name.lower() not in DROPPED_HEADERS]
+            kept += edge_headers(keys)
             page = Page(status, kept, body, etag_of(body), sorted(keys), started, None, time.time(), environ.get(READ))
             self.keep(url, page, environ[PARTS])
             headers = [*kept, ("ETag", page.etag), ("Cache-Control", cache_control()), ("X-Cache", "miss")]
