@@ -7,6 +7,7 @@ import math
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.processes import DATELINE, environment, free_port, serving  # noqa: E402
+from tests.processes import DATELINE, environment, free_port, serving, start_varnish, stop_varnish  # noqa: E402
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"  # counted as a reader
 FOOTER = re.compile(rb"Page Generated in ([0-9.]+) sec")
@@ -69,6 +70,22 @@ def dateline_server(env, log_path, workers=2):
     port = free_port()
     with open(log_path, "ab") as log, serving(env, port, log, workers, seconds=90) as server:
         yield port, server.pid
+
+
+@contextmanager
+def varnish_in_front(port):
+    """deploy/varnish.vcl (Debian's varnishd) on a free loopback port in front of Dateline on `port`: yields its
+    port, or None where varnishd is not installed."""
+    if not shutil.which("varnishd"):
+        yield None
+        return
+    vcl = (ROOT / "deploy" / "varnish.vcl").read_text().replace('.port = "8000";', f'.port = "{port}";')
+    edge_port = free_port()
+    varnish = start_varnish(vcl, edge_port)
+    try:
+        yield edge_port
+    finally:
+        stop_varnish(varnish)
 
 
 class Answer:

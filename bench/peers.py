@@ -34,6 +34,7 @@ from measure import (
     machine,
     setup_django,
     site_env,
+    varnish_in_front,
     verdict,
     write_json,
     wrk,
@@ -51,6 +52,7 @@ INSTALL = {
 # Issue #5: Dateline's req/s on the article page at least this many times the peer's (the same bar is also shown for
 # the other pages both serve, as information).
 TARGETS = {"wagtail-nocache": 10, "wagtail-sitecache": 2, "static-nginx": 0.5}
+EDGE_SYSTEM, EDGE_TARGET = "dateline-varnish", 0.9  # issue #14: behind Varnish, at least 0.9x nginx's static file
 SUMMARY_CHARS = 200
 
 
@@ -156,10 +158,15 @@ def run_script(argv, env, timeout):
 
 
 def measure_dateline(peers_dir, directory, article, env):
-    """run-wrk.sh on Dateline's three pages, right after `dateline serve --workers 2` started (as for the peers)."""
+    """run-wrk.sh on Dateline's three pages, right after `dateline serve --workers 2` started (as for the peers);
+    then on the article and home pages through Varnish (deploy/varnish.vcl) in front of the same server."""
     with dateline_server(site_env(directory), directory / "serve.log") as (port, _):
         for case, path in pages(article).items():
             run_script([str(peers_dir / "run-wrk.sh"), "dateline", case, f"http://127.0.0.1:{port}{path}"], env, 600)
+        with varnish_in_front(port) as edge_port:
+            for case, path in list(pages(article).items())[:2] if edge_port else []:
+                url = f"http://127.0.0.1:{edge_port}{path}"
+                run_script([str(peers_dir / "run-wrk.sh"), EDGE_SYSTEM, case, url], env, 600)
 
 
 def install_missing(peers_dir, systems, env, timeout):
@@ -195,12 +202,29 @@ def ratios(rows):
     found = []
     for (system, case), peer in rows.items():
         ours = rows.get(("dateline", case))
-        if system == "dateline" or ours is None:
+        if system.startswith("dateline") or ours is None:
             continue
         rps = float(ours["rps_median"]) / max(float(peer["rps_median"]), 1e-9)
         p50 = float(peer["p50_ms_median"]) / max(float(ours["p50_ms_median"]), 1e-9)
         found.append({"peer": system, "page": case, "rps_ratio": rps, "p50_ratio": p50})
     return found
+
+
+def edge_ratios(rows):
+    """Dateline behind Varnish against nginx serving the same page as a file: (page, req/s ratio) per page."""
+    found = []
+    for (system, case), row in rows.items():
+        nginx = rows.get(("static-nginx", case))
+        if system == EDGE_SYSTEM and nginx:
+            found.append((case, float(row["rps_median"]) / max(float(nginx["rps_median"]), 1e-9)))
+    return found
+
+
+def print_edge_ratios(found):
+    header = f"| Dateline behind Varnish / nginx static, req/s (target >= {EDGE_TARGET}x) | page | verdict |"
+    print(f"\n{header}\n|---|---|---|")
+    for case, ratio in found:
+        print(f"| {ratio:.2f}x | {case} | {verdict(ratio >= EDGE_TARGET)} |")
 
 
 def targets(found):
@@ -245,7 +269,9 @@ def with_peers(args, peers_dir, host):
     if not systems:  # run-all.sh, when it ran, has printed the table of every system already
         print(summarize(peers_dir, results / "results.tsv"))
     print_ratios(found, verdicts)
+    print_edge_ratios(edge := edge_ratios(rows))
     return {
+        "edge": [{"page": case, "rps_ratio_to_nginx": ratio, "pass": ratio >= EDGE_TARGET} for case, ratio in edge],
         "results": str(results),
         "run_all_status": status,
         "systems": ["dateline", *systems],

@@ -161,13 +161,15 @@ def start_varnish(vcl, port):
     directory.chmod(0o755)
     (directory / "dateline.vcl").write_text(vcl)
     argv = ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-f", str(directory / "dateline.vcl"), "-n", str(directory)]
-    process = subprocess.Popen([*argv, "-s", "malloc,64m", "-T", "none"], stdout=subprocess.DEVNULL)
+    with open(directory / "varnishd.log", "w") as log:  # its chatter; read it when it does not start
+        process = subprocess.Popen([*argv, "-s", "malloc,64m", "-T", "none"], stdout=log, stderr=subprocess.STDOUT)
     process.directory = directory
     try:
         wait_for(f"http://127.0.0.1:{port}/robots.txt", 60)
     except TimeoutError:
+        log = (directory / "varnishd.log").read_text()
         stop_varnish(process)
-        raise
+        raise TimeoutError(f"varnishd did not answer:\n{log[-2000:]}") from None
     return process
 
 

@@ -5,6 +5,9 @@ from django_tasks_db.management.commands import db_worker
 
 from ... import jobs
 
+# How often an idle worker looks for due jobs: a webhook or a purge waits for this at most (one small query).
+POLL_SECONDS = 0.25
+
 
 class Worker(db_worker.Worker):
     """django-tasks-db's worker, which also says it is alive and recovers the jobs of workers that died."""
@@ -25,6 +28,10 @@ class Worker(db_worker.Worker):
 
 class Command(db_worker.Command):
     help = "Run background jobs (webhooks, purges, scheduled publishing …): one or more per node, sharing one queue."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(interval=POLL_SECONDS)
 
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, **options):
         """As django-tasks-db's db_worker, without --reload (a reload would stop a job midway)."""
