@@ -4,6 +4,8 @@ body or header that breaks the document."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,11 +32,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture
 def newsroom(db):
-    """Something to read and write: a section, stories in several states, a pending comment."""
+    """Something to read and write: a section, stories in several states, a pending comment.
+
+    The fuzzer calls the WSGI application, whose request signals would close the test's database connection (and
+    its transaction) after each call; Django's test client holds them off the same way."""
     section = make_section("World", slug="world")
     story = make_story("A published story", news_id=318214, section=section)
     make_story("A draft", published=False)
     make_comment(story, status="pending")
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=ROLES)

@@ -8,10 +8,10 @@ from dateline.comments.models import Comment
 
 from ..auth import token_required
 from .pagination import keyset_page
-from .schemas import CommentFilters, CommentOut, CommentPage, ErrorOut, InvalidOut, RateLimitedOut, RowId
+from .schemas import OBJECT_ERRORS as ERRORS
+from .schemas import CommentFilters, CommentOut, CommentPage, RowId
 
 router = Router(tags=["comments"], auth=token_required)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: RateLimitedOut}
 
 
 def require_moderator(user):

@@ -7,10 +7,9 @@ from dateline.articles.models import Section, Tag
 
 from ..auth import ANYONE
 from .pagination import keyset_page
-from .schemas import AuthorPage, ErrorOut, InvalidOut, PageParams, RateLimitedOut, SectionPage, TagPage
+from .schemas import ERRORS, AuthorPage, PageParams, SectionPage, TagPage
 
 router = Router(tags=["directory"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 422: InvalidOut, 429: RateLimitedOut}
 
 
 @router.get("/sections", response={200: SectionPage, **ERRORS}, **ANYONE)

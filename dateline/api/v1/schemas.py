@@ -215,6 +215,12 @@ class ConflictOut(ErrorOut):
     version: int = Field(description="The story's current version.")
 
 
+# What any operation may answer besides its own result: a bad request, a missing or wrong token, a body too large,
+# invalid fields, the rate limit, the database unavailable (ops.outage); OBJECT_ERRORS adds forbidden and not found.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: InvalidOut, 429: RateLimitedOut, 503: ErrorOut}
+OBJECT_ERRORS = {**ERRORS, 403: ErrorOut, 404: ErrorOut}
+
+
 class SearchParams(Schema):
     q: text(10_000) = Field(description="What to look for: words, or an exact phrase in double quotes.")
     section: text(120) | None = Field(None, description="A section's slug (its sub-sections included).")

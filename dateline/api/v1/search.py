@@ -6,14 +6,14 @@ from dateline.articles.links import absolute_url
 from dateline.search import search
 
 from .pagination import make_cursor, read_cursor
-from .schemas import ErrorOut, InvalidOut, RateLimitedOut, SearchPage, SearchParams
+from .schemas import ERRORS, SearchPage, SearchParams
 
 router = Router(tags=["search"])
 
 
 @router.get(
     "/search",
-    response={200: SearchPage, 400: ErrorOut, 422: InvalidOut, 429: RateLimitedOut},
+    response={200: SearchPage, **ERRORS},
     summary="Search published stories",
 )
 def search_stories(request, params: Query[SearchParams]):

@@ -19,14 +19,12 @@ from ..auth import ANYONE, token_required
 from ..ninjs import story_ninjs
 from .lookups import byline_of, bylines, section_by_slug, tags_by_name, visible_story
 from .pagination import keyset_page
+from .schemas import OBJECT_ERRORS as ERRORS
 from .schemas import (
     ConflictOut,
-    ErrorOut,
-    InvalidOut,
     NewsId,
     PageParams,
     PublishIn,
-    RateLimitedOut,
     RevisionPage,
     StoryFilters,
     StoryIn,
@@ -36,7 +34,6 @@ from .schemas import (
 )
 
 router = Router(tags=["stories"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: RateLimitedOut}
 # Fields a client sets by name, and the Story attribute each one fills.
 PLAIN_FIELDS = {
     "headline": "headline",
