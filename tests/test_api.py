@@ -40,6 +40,7 @@ STORY_FIELDS = {
     "published_at",
     "updated_at",
     "version",
+    "corrections",
 }
 
 
@@ -177,12 +178,13 @@ def test_story_list_is_newest_first_and_only_published(client):
 
 
 def test_story_list_costs_the_same_queries_for_any_page_size(client, django_assert_num_queries):
-    """A page of stories is three queries (stories with sections, their tags, their authors), however long."""
+    """A page of stories is four queries (stories with sections, their tags, their authors, their corrections),
+    however long."""
     for n in range(25):
         story = make_story(section=make_section(f"Section {n}"))
         story.tags.set([Tag.objects.create(name=f"Tag {n}")])
         story.authors.set([make_author(f"Author {n}")])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(client.get("/api/v1/stories", {"limit": 25}).json()["items"]) == 25
 
 

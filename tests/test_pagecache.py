@@ -106,6 +106,20 @@ def test_if_none_match_gets_304(story):
     assert response.body == b""
 
 
+def test_a_correction_shows_on_the_corrections_page_and_its_feed_at_once(story):
+    """/corrections and its feed are kept, and a new correction refreshes them and the story's pages, no others."""
+    from dateline.articles.models import Correction
+
+    elsewhere = make_story("Elsewhere", section=make_section("Sport")).section.get_absolute_url()
+    for path in ("/corrections", "/corrections/rss.xml", elsewhere, story.get_absolute_url()):
+        get(path)
+    Correction.objects.create(story=story, kind="clarification", text="The river is the Tigris.")
+    assert b"The river is the Tigris." in get("/corrections").body
+    assert b"The river is the Tigris." in get("/corrections/rss.xml").body
+    assert b"The river is the Tigris." in get(story.get_absolute_url()).body
+    assert get(elsewhere).cache == "hit"
+
+
 def test_editing_a_story_shows_on_the_next_request(story):
     """An edit saved through the workflow is on the story page at the very next request."""
     editor = User.objects.create_superuser("editor", password="x")

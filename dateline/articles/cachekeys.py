@@ -53,6 +53,7 @@ def translations_list_key(original_id):
 
 
 # A story's many-to-many relations that put it on lists: the field and the list key of the other side.
+CORRECTIONS_LIST = "list:corrections"  # /corrections and its feeds
 RELATIONS = {Story.tags.through: ("tags", tag_list_key), Story.authors.through: ("authors", author_list_key)}
 
 
@@ -128,8 +129,13 @@ def section_saved(sender, instance, **kwargs):
 
 
 def part_of_story_saved(sender, instance, **kwargs):
-    """A correction or live entry belongs to its story's page."""
+    """A live entry belongs to its story's page."""
     changed(story_key(instance.story_id))
+
+
+def correction_saved(sender, instance, **kwargs):
+    """A correction shows on its story's page and on /corrections (and its feeds)."""
+    changed(story_key(instance.story_id), CORRECTIONS_LIST)
 
 
 def front_page_saved(sender, instance, **kwargs):
@@ -156,7 +162,7 @@ def connect():
     watch(Tag, tag_key)
     post_init.connect(story_loaded, sender=Story, dispatch_uid="pagecache-story-loaded")
     pre_delete.connect(story_deleting, sender=Story, dispatch_uid="pagecache-story-deleting")
-    on_change(Correction, part_of_story_saved)
+    on_change(Correction, correction_saved)
     on_change(LiveEntry, part_of_story_saved)
     on_change(FrontPage, front_page_saved)
     signals.story_went_live.connect(story_went_live, dispatch_uid="pagecache-story-went-live")

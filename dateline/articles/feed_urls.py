@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .feeds import AuthorFeed, SectionFeed, StoryFeed, TagFeed, atom, json_feed
+from .feeds import AuthorFeed, CorrectionFeed, SectionFeed, StoryFeed, TagFeed, atom, json_feed
 
 app_name = "feeds"
 urlpatterns = [
@@ -18,4 +18,7 @@ urlpatterns = [
     path("author/<str:slug>/rss.xml", AuthorFeed(), name="author-rss"),
     path("author/<str:slug>/atom.xml", atom(AuthorFeed)(), name="author-atom"),
     path("author/<str:slug>/feed.json", json_feed(AuthorFeed)(), name="author-json"),
+    path("corrections/rss.xml", CorrectionFeed(), name="corrections-rss"),
+    path("corrections/atom.xml", atom(CorrectionFeed)(), name="corrections-atom"),
+    path("corrections/feed.json", json_feed(CorrectionFeed)(), name="corrections-json"),
 ]

@@ -6,15 +6,18 @@ import copy
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dateline.accounts.models import Author
+from dateline.pagecache.hints import lists
 
 from . import websub
+from .cachekeys import CORRECTIONS_LIST
 from .editions import current_edition, in_edition
 from .feedformats import AtomFeed, JsonFeed, RssFeed
 from .links import absolute_url
-from .models import Section, Story, Tag
+from .models import Correction, Section, Story, Tag
 
 FEED_LENGTH = 50
 
@@ -139,6 +142,55 @@ class AuthorFeed(StoryFeed):
 
     def title(self, author):
         return f"{author.name} – {settings.SITE_NAME}"
+
+
+class CorrectionFeed(StoryFeed):
+    """/corrections as a feed: one item per correction, clarification, update, retraction or editor's note."""
+
+    def items(self, obj):
+        lists(self.request, CORRECTIONS_LIST)
+        stories = Story.objects.published().in_edition(current_edition())
+        notes = Correction.objects.filter(story__in=stories).select_related("story").order_by("-created_at")
+        return notes[:FEED_LENGTH]
+
+    def title(self, obj):
+        return _("Corrections – %(site)s") % {"site": settings.SITE_NAME}
+
+    def description(self, obj):
+        return _("Corrections, clarifications and updates from %(site)s") % {"site": settings.SITE_NAME}
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:corrections"), self.request)
+
+    def item_title(self, note):
+        return f"{note.get_kind_display()}: {note.story.headline}"
+
+    def item_description(self, note):
+        return note.text
+
+    def item_link(self, note):
+        return absolute_url(f"{note.story.get_absolute_url()}#correction-{note.pk}", self.request)
+
+    def item_guid(self, note):
+        return absolute_url(f"/news/{note.story.news_id}#correction-{note.pk}", self.request)
+
+    def item_pubdate(self, note):
+        return note.created_at
+
+    def item_updateddate(self, note):
+        return note.created_at
+
+    def item_author_name(self, note):
+        return settings.SITE_NAME
+
+    def item_categories(self, note):
+        return [note.get_kind_display()]
+
+    def item_enclosure_url(self, note):
+        return None
+
+    def item_extra_kwargs(self, note):
+        return {"language": note.story.language}
 
 
 def atom(feed_class):

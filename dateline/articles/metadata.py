@@ -17,8 +17,8 @@ def lead_image(story, request):
     return absolute_url(best.url, request), best.width, best.height
 
 
-def news_article(story, request, modified_at):
-    """schema.org NewsArticle for Google and other readers of structured data."""
+def news_article(story, request, modified_at, corrections=()):
+    """schema.org NewsArticle for Google and other readers of structured data; its corrections as CorrectionComment."""
     url = absolute_url(story.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
@@ -46,4 +46,15 @@ def news_article(story, request, modified_at):
         data["articleSection"] = story.section.name
     if image := lead_image(story, request):
         data["image"] = [{"@type": "ImageObject", "url": image[0], "width": image[1], "height": image[2]}]
+    if corrections:
+        data["correction"] = [correction_comment(note, url) for note in corrections]
     return data
+
+
+def correction_comment(note, story_url):
+    return {
+        "@type": "CorrectionComment",
+        "url": f"{story_url}#correction-{note.pk}",
+        "datePublished": note.created_at.isoformat(),
+        "text": f"{note.get_kind_display()}: {note.text}",
+    }

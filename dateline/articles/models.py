@@ -329,11 +329,16 @@ class Story(models.Model):
 
 
 class Correction(models.Model):
-    """A note editors add to a published story: a correction of an error, or an update."""
+    """A note editors add to a published story, typed as newsrooms' standards type them: a correction of an error,
+    a clarification, an update, a retraction, an editor's note. Shown on the story, in its JSON-LD, on /corrections
+    and its feeds, and in the API."""
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
         UPDATE = "update", _("Update")
+        RETRACTION = "retraction", _("Retraction")
+        EDITORS_NOTE = "editors-note", _("Editor’s note")
 
     story = models.ForeignKey(Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)

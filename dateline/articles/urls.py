@@ -25,4 +25,5 @@ urlpatterns = [
     path("section/<uslug:slug>", views.section_page, name="section"),
     path("tag/<uslug:slug>", views.tag_page, name="tag"),
     path("author/<uslug:slug>", views.author_page, name="author"),
+    path("corrections", views.corrections_page, name="corrections"),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,9 +10,9 @@ from dateline.accounts.models import Author
 from dateline.pagecache.hints import lists, read_when_sent, shared_part
 
 from . import metadata
-from .cachekeys import author_list_key, section_list_key, tag_list_key, translations_list_key
+from .cachekeys import CORRECTIONS_LIST, author_list_key, section_list_key, tag_list_key, translations_list_key
 from .editions import current_edition, edition_of, local_name, reading
-from .models import FrontPage, Section, Story, Tag
+from .models import Correction, FrontPage, Section, Story, Tag
 from .readcount import count_read, most_read
 
 RELATED_STORIES = 5
@@ -51,14 +52,15 @@ def story_context(request, story, extra_context):
     shown_lists = [tag_list_key(tag.pk) for tag in tags] + [translations_list_key(story.translation_of_id or story.pk)]
     lists(request, *shown_lists, *([section_list_key(story.section_id)] if story.section_id else []))
     updated_at = shown_update(story)
+    corrections = list(story.corrections.all())
     return {
         "story": story,
         "authors": story.authors.all(),
         "tags": tags,
-        "corrections": story.corrections.all(),
+        "corrections": corrections,
         "live_entries": story.live_entries.all() if story.story_type == Story.Type.LIVE else None,
         "updated_at": updated_at,
-        "structured_data": metadata.news_article(story, request, updated_at),
+        "structured_data": metadata.news_article(story, request, updated_at, corrections),
         "share_image": metadata.lead_image(story, request),
         "related": related_stories(story, tags),
         "most_read": most_read_box(request, story.edition),
@@ -161,6 +163,18 @@ def author_page(request, slug):
     lists(request, author_list_key(author.pk))
     stories = edition_stories().filter(authors=author).latest_first(drawn_from_relation=True)
     return render(request, "articles/author_page.html", {"author": author, "page": paginate(request, stories)})
+
+
+def corrections_page(request):
+    """Every correction, clarification, update, retraction and editor's note on the edition's stories, newest first."""
+    lists(request, CORRECTIONS_LIST)
+    notes = Correction.objects.filter(story__in=edition_stories()).select_related("story")
+    notes = notes.order_by("-created_at", "-pk")
+    try:  # notes are few beside stories: Django's paginator (and its count) will do
+        page = Paginator(notes, settings.STORIES_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page") from None
+    return render(request, "articles/corrections_page.html", {"page": page})
 
 
 def edition_stories():

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
-from dateline.articles.models import Story
+from dateline.articles.models import Correction, Story
 from dateline.comments.models import Comment
 
 
@@ -37,6 +37,7 @@ def api_enum(name, choices):
 StoryStatus = api_enum("StoryStatus", Story.Status)
 StoryType = api_enum("StoryType", Story.Type)
 CommentStatus = api_enum("CommentStatus", Comment.Status)
+CorrectionKind = api_enum("CorrectionKind", Correction.Kind)
 
 Language = Annotated[text(35, 1), StringConstraints(pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")]
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # larger numbers do not fit a database integer
@@ -51,6 +52,20 @@ NEXT = Field(description="Pass as `cursor` for the next page; null on the last p
 class AuthorOut(Schema):
     name: str
     slug: str
+
+
+class CorrectionOut(Schema):
+    kind: CorrectionKind
+    text: str
+    at: datetime = Field(description="When it was added (shown on the story with it).")
+
+
+NoteText = text(5000, 1)  # named here: in the class below, `text` is the field's name
+
+
+class CorrectionIn(Schema):
+    kind: CorrectionKind
+    text: NoteText = Field(description="Plain text, shown on the story, /corrections and its feeds.")
 
 
 class StoryOut(Schema):
@@ -69,6 +84,8 @@ class StoryOut(Schema):
     location: str = Field(description="The dateline place, e.g. BAGHDAD.")
     status: StoryStatus = Field(description="`published` with a future `published_at` is scheduled.")
     published_at: datetime | None
+    corrections: list[CorrectionOut] = Field(description="Corrections, clarifications, updates, retractions and "
+                                             "editors' notes, oldest first.")  # fmt: skip
     updated_at: datetime = Field(description="When the story was last saved.")
     version: int = Field(description="Goes up on every save; send it back with a PATCH.")
 

@@ -3,7 +3,7 @@
 from datetime import UTC
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -12,8 +12,8 @@ from ninja import Query, Router, Status
 
 from dateline.articles import workflow
 from dateline.articles.links import absolute_url
-from dateline.articles.models import Story
-from dateline.articles.permissions import can_edit, visible_stories
+from dateline.articles.models import Correction, Story
+from dateline.articles.permissions import can_edit, can_publish, visible_stories
 
 from ..auth import ANYONE, token_required
 from ..ninjs import story_ninjs
@@ -22,6 +22,8 @@ from .pagination import keyset_page
 from .schemas import OBJECT_ERRORS as ERRORS
 from .schemas import (
     ConflictOut,
+    CorrectionIn,
+    CorrectionOut,
     NewsId,
     PageParams,
     PublishIn,
@@ -66,6 +68,7 @@ def story_data(story, request):
         "published_at": story.published_at,
         "updated_at": story.updated_at,
         "version": story.version,
+        "corrections": [{"kind": c.kind, "text": c.text, "at": c.created_at} for c in story.corrections.all()],
     }
 
 
@@ -98,7 +101,7 @@ def story_list(request, filters: Query[StoryFilters]):
         stories = visible_stories(request.auth).annotate(sort_time=Coalesce("published_at", "created_at"))
     else:  # sorting on the column itself lets the database walk its index
         stories = Story.objects.published().annotate(sort_time=F("published_at"))
-    stories = filtered(stories, filters).select_related("section").prefetch_related("tags", "authors")
+    stories = filtered(stories, filters).select_related("section").prefetch_related("tags", "authors", "corrections")
     items, next_cursor = keyset_page(stories, ["-sort_time", "-news_id"], filters.cursor, filters.limit, name="stories")
     return {"items": [story_data(story, request) for story in items], "next": next_cursor}
 
@@ -170,6 +173,19 @@ def unpublish_story(request, news_id: NewsId):
     story = visible_story(request.auth, news_id)
     workflow.unpublish(story, request.auth)
     return story_data(story, request)
+
+
+@router.post("/stories/{news_id}/corrections", response={201: CorrectionOut, **ERRORS}, auth=token_required)
+def add_correction(request, news_id: NewsId, payload: CorrectionIn):
+    """Add a correction, clarification, update, retraction or editor's note to a story that has been published
+    (editors); it shows at once on the story, /corrections and its feeds, and sends `story.corrected`."""
+    story = visible_story(request.auth, news_id)
+    if not can_publish(request.auth):
+        raise PermissionDenied("You may not add corrections.")
+    if story.published_at is None:
+        raise ValidationError("Corrections are for published stories.")
+    note = Correction.objects.create(story=story, kind=payload.kind, text=payload.text)
+    return Status(201, {"kind": note.kind, "text": note.text, "at": note.created_at})
 
 
 @router.get("/stories/{news_id}/revisions", response={200: RevisionPage, **ERRORS}, auth=token_required)
