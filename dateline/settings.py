@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "dateline",
     "dateline.demo",
+    "dateline.transfer",
     "dateline.pagecache",
     "dateline.api",
     "dateline.newsroom",

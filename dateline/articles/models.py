@@ -268,7 +268,7 @@ class Story(models.Model):
 
     def prepare_to_save(self):
         """What every save makes of the fields: a slug when there is none, the body through the sanitizer, the next
-        version. Apart from save(), only dateline.bulkimport calls it, for the new stories it writes itself."""
+        version. Apart from save(), only dateline.transfer.bulk calls it, for the new stories it writes itself."""
         if not self.slug:
             self.slug = slugify(self.headline, allow_unicode=True)[:255].strip("-") or "story"
         self.body = clean_html(self.body)

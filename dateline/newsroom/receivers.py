@@ -18,8 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from dateline.articles.importers.signals import story_imported
-from dateline.articles.signals import story_saved, story_status_changed
+from dateline.articles.signals import story_imported, story_saved, story_status_changed
 
 from .models import AuditEntry
 from .revisions import record_import, record_revision

@@ -20,7 +20,7 @@ def index_story(story, created=False):
 
 
 def add(documents):
-    """Index new stories from their Documents, made beforehand (dateline.bulkimport makes them in other processes)."""
+    """Index new stories from their Documents, made beforehand (transfer.bulk makes them in other processes)."""
     backend().insert(documents)
 
 

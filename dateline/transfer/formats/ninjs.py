@@ -22,17 +22,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dateline.accounts.models import Author
+from dateline.articles.html import paragraphs_to_html
+from dateline.articles.models import Correction, LiveEntry, Story
+from dateline.articles.ninjs import NEWS_ID_ROLE
 from dateline.images.models import Image, Rendition
 
-from ..html import paragraphs_to_html
-from ..models import Correction, LiveEntry, Story
-from .report import Refused
-from .signals import announce
-from .stories import author_named, imported, link, remember, section_for, story_numbered, tags_named
+from ..report import Refused
+from ..stories import announce, author_named, imported, link, remember, section_for, story_numbered, tags_named
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 MAX_HEADLINE = 300
-NEWS_ID_ROLE = "newsid"
 SOURCE = "ninjs"  # ImportedItem.source of another agency's documents, keyed on their `uri`
 PUBSTATUS = {"usable": Story.Status.PUBLISHED, "withheld": Story.Status.DRAFT, "canceled": Story.Status.UNPUBLISHED}
 
@@ -336,7 +335,7 @@ def record(report, path, line, result):
         return
     try:
         with transaction.atomic():
-            created = save_story(result)[1]
+            created = save_ninjs_story(result)[1]
     except Refused as refusal:
         refusal.line = refusal.line or line
         report.refused.append(refusal.located(path))
@@ -347,7 +346,7 @@ def record(report, path, line, result):
     report.saved(created)
 
 
-def save_story(data, announced=True):
+def save_ninjs_story(data, announced=True):
     """Create or update the story `data` describes (with its tags, bylines, notes and entries): (story, is it new).
 
     An export restores everything, status included. A foreign document's status applies to a new story only: an

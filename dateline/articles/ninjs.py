@@ -9,9 +9,9 @@ from datetime import UTC
 from django.urls import reverse
 from django.utils import timezone
 
-from dateline.articles.importers.ninjs import NEWS_ID_ROLE
-from dateline.articles.models import Story
+from .models import Story
 
+NEWS_ID_ROLE = "newsid"  # the role of the News ID in `altids`
 SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
 IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
 

@@ -22,22 +22,23 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from lxml import etree
 
-from dateline.articles.importers.detect import refuse_internal_dtd
-from dateline.articles.importers.feeds import read
-from dateline.articles.importers.report import Refused
-from dateline.articles.importers.stories import (
+from dateline.articles.models import Story
+
+from ..comments import WORDPRESS_STATUS, ImportedComment, import_comments
+from ..detect import refuse_internal_dtd
+from ..report import Refused
+from ..stories import (
     ImportedStory,
     author_named,
     headline_from,
     imported,
     plain_text,
     remember,
-    save_story,
+    save_imported_story,
     section_for,
     tag_named,
 )
-from dateline.articles.models import Story
-from dateline.comments.importers import WORDPRESS_STATUS, ImportedComment, import_comments
+from .feeds import read
 
 WP_NAMESPACE = re.compile(r"http://wordpress\.org/export/1\.[0-2]/")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -136,7 +137,7 @@ def import_item(export, item, location, report):
     try:
         fields = post_fields(export, item, post_id, status)
         with transaction.atomic():
-            story, created = save_story(story_of(export, item, fields))
+            story, created = save_imported_story(story_of(export, item, fields))
             import_comments(story, f"wordpress-comment:{export.site}", comments_of(export, item))
     except Refused as refusal:
         report.refused.append(f"{where}: {refusal.message}")

@@ -30,16 +30,18 @@ from dateline import pagecache
 from dateline.articles.cachekeys import author_list_key as author_list
 from dateline.articles.cachekeys import section_list_key as section_list
 from dateline.articles.cachekeys import tag_list_key as tag_list
-from dateline.articles.importers import Refused, fill_plaintext_story, import_file, plaintext
-from dateline.articles.importers.detect import Format, sniff_file
-from dateline.articles.importers.ninjs import authors_for, fill_story, image_for, replace_notes, story_data
-from dateline.articles.importers.stories import section_for, story_numbered, tags_named
 from dateline.articles.models import NewsNumber, Story
 from dateline.newsroom.models import Revision
 from dateline.newsroom.revisions import first_revision
 from dateline.pagecache.hints import EVERY_LIST
 from dateline.search import indexing
 from dateline.search.documents import document, with_links
+
+from .detect import Format, sniff_file
+from .formats import plaintext
+from .formats.ninjs import authors_for, fill_story, image_for, replace_notes, story_data
+from .report import Refused
+from .stories import section_for, story_numbered, tags_named
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ def prepare_file(path):
     except OSError as error:
         return Refused(f"cannot be read ({error.strerror})")
     story = Story(news_id=parsed.news_id)
-    fill_plaintext_story(story, parsed)
+    plaintext.fill_plaintext_story(story, parsed)
     return prepared_story(story)[0]
 
 
@@ -146,7 +148,7 @@ def prepare_line(line):
         item = json.loads(line)
         if not isinstance(item, dict) or item.get("kind") != "story":
             return None
-        if (item.get("dateline") or {}).get("revisions") is not None:  # as transfer.import_story reads it
+        if (item.get("dateline") or {}).get("revisions") is not None:  # as reimport.import_story reads it
             return None
         data = story_data(item)
     except (Refused, ValueError, KeyError, TypeError, AttributeError):
@@ -268,7 +270,7 @@ def import_files(paths, report, other):
         for path, outcome in zip(paths, outcomes, strict=True):
             if isinstance(outcome, Prepared):
                 if not writer.write(outcome):
-                    import_file(path, report)  # an update: the ordinary path
+                    plaintext.import_file(path, report)  # an update: the ordinary path
             elif isinstance(outcome, Refused):
                 report.refused.append(outcome.located(path))
             else:
@@ -276,7 +278,7 @@ def import_files(paths, report, other):
 
 
 @contextmanager
-def export_lines(path, count):
+def prepared_lines(path, count):
     """(number, line, Prepared or None) for each of the `count` lines of an export file (see prepare_line)."""
     with open(path, "rb") as lines, open(path, "rb") as to_prepare:  # read twice: by the writer, for the workers
         with preparing(prepare_line, to_prepare, count) as outcomes:

@@ -13,11 +13,10 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from dateline.accounts.models import Author
+from dateline.articles.models import ImportedItem, Section, Story, Tag
+from dateline.articles.signals import story_imported
 
-from ..models import ImportedItem, Section, Story, Tag
-from .plaintext import LANGUAGE_TAG, MAX_HEADLINE, MAX_LANGUAGE
 from .report import Refused
-from .signals import announce
 
 MAX_KEY = 500
 MAX_NAME = 100
@@ -25,11 +24,14 @@ MAX_AUTHOR = 120
 SUMMARY_CHARS = 300
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"\s+")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+MAX_HEADLINE = 300
+MAX_LANGUAGE = 35
 
 
 @dataclass
 class ImportedStory:
-    """A story as a source describes it; `status` is applied to a new story only (see save_story)."""
+    """A story as a source describes it; `status` is applied to a new story only (see save_imported_story)."""
 
     source: str
     key: str
@@ -90,7 +92,7 @@ def remember(source, key, **targets):
     ImportedItem.objects.update_or_create(source=fit(source), key=fit(key), defaults=targets)
 
 
-def save_story(item):
+def save_imported_story(item):
     """Create or update the story this source item became: the story, and True when it is new.
 
     A new story takes the source's status; an update refreshes the content and keeps the editors' status (an
@@ -114,6 +116,11 @@ def save_story(item):
     remember(item.source, item.key, story=story)
     announce(story, created, item.tags, item.authors)
     return story, created
+
+
+def announce(story, created, tags=(), authors=()):
+    """Tell the listeners that an import saved `story` with these tags and bylines; call inside its transaction."""
+    story_imported.send(Story, story=story, created=created, tags=list(tags), authors=list(authors))
 
 
 def story_numbered(news_id):
