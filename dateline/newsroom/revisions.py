@@ -121,7 +121,7 @@ def apply_content(story, data):
 
 def tags_named(names):
     """The tags with these names, made again if deleted since."""
-    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+    return Tag.objects.for_names(names)
 
 
 # Compare

@@ -39,9 +39,9 @@ from dateline.search.documents import document, with_links
 
 from .detect import Format, sniff_file
 from .formats import plaintext
-from .formats.ninjs import authors_for, fill_story, image_for, replace_notes, story_data
+from .formats.ninjs import authors_for, fill_story, image_for, replace_notes, section_of, story_data
 from .report import Refused
-from .stories import section_for, story_numbered, tags_named
+from .stories import story_numbered, tags_named
 
 logger = logging.getLogger(__name__)
 
@@ -228,8 +228,7 @@ class Writer:
         finds them."""
         section = None
         if data.section:
-            slug, name = data.section["slug"], data.section.get("name", "")
-            [section] = self.each("section", [slug], lambda slugs: [section_for(slug, name)])
+            [section] = self.each("section", [data.section["slug"]], lambda slugs: [section_of(data.section)])
         bylines = [byline["slug"] for byline in data.authors]
         return Links(
             section=section,

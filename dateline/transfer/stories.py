@@ -1,5 +1,6 @@
 """Writing what the feed and WordPress importers read: stories keyed on their source's id, and the tags,
-sections and bylines they name (found when they exist, made when they do not)."""
+sections and bylines they name (found when they exist, made when they do not: the models' managers,
+`Tag.objects.for_name`, `Section.objects.for_slug`, `Author.objects.for_name`)."""
 
 import hashlib
 import html
@@ -10,17 +11,14 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connections, router
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
-from dateline.accounts.models import Author
 from dateline.articles.models import ImportedItem, Section, Story, Tag
 from dateline.articles.signals import story_imported
 
 from .report import Refused
 
 MAX_KEY = 500
-MAX_NAME = 100
-MAX_AUTHOR = 120
 SUMMARY_CHARS = 300
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"\s+")
@@ -142,41 +140,6 @@ def link(story, created, tags, authors):
             getattr(story, name).add(*items)
 
 
-def free_slug(model, name, limit=120):
-    """A slug from the name that no row of the model has yet: ports, ports-2, …"""
-    base = slugify(name, allow_unicode=True)[: limit - 6].strip("-") or model._meta.model_name
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-def tag_named(name, slug=""):
-    """The tag with this name (any case) or slug, made when there is none."""
-    name = plain_text(name)[:MAX_NAME]
-    slug = slugify(slug or name, allow_unicode=True)[:120]
-    tag = Tag.objects.filter(name__iexact=name).first() or (slug and Tag.objects.filter(slug=slug).first())
-    return tag or Tag.objects.create(name=name, slug=free_slug(Tag, slug or name))
-
-
 def tags_named(names):
-    """Tags for these names, each once, in order; empty names are ignored."""
-    tags = []
-    for name in names:
-        if plain_text(name) and (tag := tag_named(name)) not in tags:
-            tags.append(tag)
-    return tags
-
-
-def section_for(slug, name, parent=None):
-    """The section with this slug, made (under parent) when there is none. An existing one is left as it is."""
-    slug = slugify(slug or name, allow_unicode=True)[:120] or free_slug(Section, name)
-    section = Section.objects.filter(slug=slug).first()
-    return section or Section.objects.create(slug=slug, name=plain_text(name)[:MAX_NAME] or slug, parent=parent)
-
-
-def author_named(name):
-    """The byline with exactly this name, made when there is none."""
-    name = plain_text(name)[:MAX_AUTHOR]
-    return Author.objects.filter(name=name).first() or Author.objects.create(name=name)
+    """Tags for a source's names (their text only), each once, in order; empty names are ignored."""
+    return Tag.objects.for_names(plain_text(name) for name in names)

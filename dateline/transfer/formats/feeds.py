@@ -16,12 +16,13 @@ from urllib.error import HTTPError, URLError
 import feedparser
 from django.db import DatabaseError, transaction
 
+from dateline.accounts.models import Author
 from dateline.articles.html import paragraphs_to_html
 from dateline.articles.models import Story
 
 from ..detect import refuse_internal_dtd
 from ..report import Refused
-from ..stories import ImportedStory, author_named, headline_from, plain_text, save_imported_story, tags_named
+from ..stories import ImportedStory, headline_from, plain_text, save_imported_story, tags_named
 
 URL = re.compile(r"https?://", re.IGNORECASE)
 MAX_FETCH_BYTES = 20 * 1024 * 1024
@@ -114,7 +115,7 @@ def import_entry(entry, source, language, report, where):
                 ImportedStory(
                     source=source,
                     tags=tags_named(tag.get("label") or tag.get("term") or "" for tag in entry.get("tags") or []),
-                    authors=[author_named(name) for name in author_names(entry)],
+                    authors=[Author.objects.for_name(name) for name in author_names(entry)],
                     **fields,
                 )
             )

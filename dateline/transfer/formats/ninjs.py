@@ -21,11 +21,11 @@ from django.utils.text import slugify
 
 from dateline.accounts.models import Author
 from dateline.articles import ninjs
-from dateline.articles.models import Correction, LiveEntry, Story
+from dateline.articles.models import Correction, LiveEntry, Section, Story
 from dateline.images.models import Image, Rendition
 
 from ..report import Refused
-from ..stories import announce, author_named, imported, link, remember, section_for, story_numbered, tags_named
+from ..stories import announce, imported, link, plain_text, remember, story_numbered, tags_named
 
 SOURCE = "ninjs"  # ImportedItem.source of another agency's documents, keyed on their `uri`
 
@@ -172,7 +172,7 @@ def save_ninjs_story(data, announced=True):
     story = existing_story(data) or Story(news_id=data.news_id)
     created = story.pk is None
     fill_story(story, data)
-    story.section = section_for(data.section["slug"], data.section.get("name", "")) if data.section else None
+    story.section = section_of(data.section)
     story.lead_image = image_for(data.lead_image)
     story.save()
     tags, authors = tags_named(data.tags), authors_for(data.authors)
@@ -198,6 +198,13 @@ def fill_story(story, data):
     story.slug = slugify(data.slug, allow_unicode=True)[:255] if data.slug else ""
     if created and data.version:
         story.version = data.version - 1  # save() counts this save: the story keeps the version it was exported at
+
+
+def section_of(described):
+    """The section a file names (by slug; made with its name when missing), or None."""
+    if not described:
+        return None
+    return Section.objects.for_slug(described["slug"], plain_text(described.get("name", "")))
 
 
 def existing_story(data):
@@ -231,7 +238,7 @@ def authors_for(bylines):
     for byline in bylines:
         author = Author.objects.filter(slug=byline["slug"]).first() if byline.get("slug") else None
         if author is None and byline.get("name"):
-            author = author_named(byline["name"])
+            author = Author.objects.for_name(plain_text(byline["name"]))
         if author is None:
             raise Refused(f"no author has the slug {byline.get('slug')!r}")
         if author not in authors:

@@ -22,21 +22,19 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from lxml import etree
 
-from dateline.articles.models import Story
+from dateline.accounts.models import Author
+from dateline.articles.models import Section, Story, Tag
 
 from ..comments import WORDPRESS_STATUS, ImportedComment, import_comments
 from ..detect import refuse_internal_dtd
 from ..report import Refused
 from ..stories import (
     ImportedStory,
-    author_named,
     headline_from,
     imported,
     plain_text,
     remember,
     save_imported_story,
-    section_for,
-    tag_named,
 )
 from .feeds import read
 
@@ -176,7 +174,7 @@ def story_of(export, item, fields):
     return ImportedStory(
         **fields,
         section=section,
-        tags=unique([tag_named(name, slug) for slug, name in tags + other_categories]),
+        tags=unique([Tag.objects.for_name(plain_text(name), slug) for slug, name in tags + other_categories]),
         authors=[byline(export, login) for login in logins(item)],
     )
 
@@ -214,8 +212,8 @@ def section_of(export, nicename, name):
     """The section for a category, its parent sections made first."""
     parent = None
     for ancestor in reversed(ancestors(export, nicename)):
-        parent = section_for(ancestor, category_name(export, ancestor), parent)
-    return section_for(nicename, category_name(export, nicename, name), parent)
+        parent = Section.objects.for_slug(ancestor, plain_text(category_name(export, ancestor)), parent)
+    return Section.objects.for_slug(nicename, plain_text(category_name(export, nicename, name)), parent)
 
 
 def category_name(export, nicename, default=""):
@@ -234,7 +232,7 @@ def byline(export, login):
     record = imported(source, login)
     if record and record.author:
         return record.author
-    author = author_named(export.authors.get(login) or login)
+    author = Author.objects.for_name(plain_text(export.authors.get(login) or login))
     remember(source, login, author=author)
     return author
 
