@@ -11,6 +11,7 @@ from dateline.accounts.models import Author
 from dateline.articles.models import NewsNumber, Section, Story, Tag
 from dateline.images.models import Image
 from dateline.newsroom.models import Revision
+from dateline.ops import checkpoints
 from dateline.search import search
 from dateline.transfer import bulk, reimport
 from dateline.transfer.formats.plaintext import import_file
@@ -130,14 +131,14 @@ def test_files_of_other_formats_in_the_directory_go_to_their_importer(tmp_path):
 def test_checkpoints_are_spaced_out_while_importing_and_back_to_the_default_after():
     """The import spaces SQLite's checkpoints out while it runs, on a connection opened meanwhile too, and leaves
     the connection as it found it."""
-    with bulk.checkpoints_apart():
+    with checkpoints.checkpoints_apart():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == bulk.IMPORT_CHECKPOINT_PAGES
+            assert cursor.fetchone()[0] == checkpoints.IMPORT_CHECKPOINT_PAGES
         connection.close()  # as starting the workers does
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == bulk.IMPORT_CHECKPOINT_PAGES
+            assert cursor.fetchone()[0] == checkpoints.IMPORT_CHECKPOINT_PAGES
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == 1000
@@ -281,14 +282,14 @@ def test_what_a_refused_story_made_is_not_remembered(tmp_path, written):
 BACKGROUND_CHECKPOINTS = """
 import os, time
 from django.db import connection
-from dateline.transfer import bulk
+from dateline.ops import checkpoints
 from dateline.articles.models import Story
-bulk.CHECKPOINT_SECONDS = 0.01
+checkpoints.CHECKPOINT_SECONDS = 0.01
 database = connection.settings_dict["NAME"]
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 before = os.path.getsize(database)
-with bulk.checkpoints_apart(), bulk.checkpoints_behind():
+with checkpoints.checkpoints_apart(), checkpoints.checkpoints_behind():
     for n in range(200):
         Story.objects.create(headline=f"Story {n}", body="<p>" + "Text. " * 300 + "</p>")
     deadline = time.monotonic() + 10

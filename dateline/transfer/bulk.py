@@ -14,17 +14,13 @@ importer does.
 
 import dataclasses
 import json
-import logging
 import multiprocessing
 import os
-import threading
 from collections import deque
 from contextlib import contextmanager
 from itertools import islice
 
-from django.db import DatabaseError, connections, router, transaction
-from django.db.backends.signals import connection_created
-from django.db.models.sql import InsertQuery
+from django.db import connections, router, transaction
 
 from dateline import pagecache
 from dateline.articles.cachekeys import author_list_key as author_list
@@ -33,6 +29,8 @@ from dateline.articles.cachekeys import tag_list_key as tag_list
 from dateline.articles.models import NewsNumber, Story
 from dateline.newsroom.models import Revision
 from dateline.newsroom.revisions import first_revision
+from dateline.ops.checkpoints import checkpoints_behind
+from dateline.ops.inserts import PreparedInsert
 from dateline.pagecache.hints import EVERY_LIST
 from dateline.search import indexing
 from dateline.search.documents import document, with_links
@@ -43,20 +41,10 @@ from .formats.ninjs import authors_for, fill_story, image_for, replace_notes, se
 from .report import Refused
 from .stories import story_numbered, tags_named
 
-logger = logging.getLogger(__name__)
-
 # Below this many stories an import is done in this process: starting workers costs more than it saves.
 POOL_AFTER = 200
 CHUNK = 32  # stories a worker prepares per hand-over
 WINDOW = 1000  # stories handed to the workers at a time: at most two windows are prepared ahead of the writing
-# SQLite copies its write-ahead log into the database every so many pages (1000 by default), and syncs both files to
-# disk then. A story's commit rewrites the same index pages as the last one's, so copying less often copies each of
-# them once for many commits; and while workers prepare, a thread copies the log in the background (CHECKPOINT_SECONDS)
-# so that the writer's own checkpoints find little left to copy and sync. Measured on 20,000 stories, 3,425 instead of
-# 2,724 stories a second for the SQL alone, with a log of up to 160 MB while the import runs.
-IMPORT_CHECKPOINT_PAGES = 40_000
-DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's
-CHECKPOINT_SECONDS = 0.05
 
 
 @dataclasses.dataclass
@@ -73,46 +61,16 @@ class Prepared:
     snapshot: dict | None = None
 
 
-class Rows:
-    """One model's INSERT, compiled by Django once; `values(obj)` prepares a row as Django's compiler does."""
-
-    def __init__(self, model, returning=True):
-        self.model = model
-        self.fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-        query = InsertQuery(model)
-        query.insert_values(self.fields, [model()])
-        self.compiler = query.get_compiler(using=router.db_for_write(model))
-        self.compiler.returning_fields = [model._meta.pk] if returning else None
-        [(self.sql, _)] = self.compiler.as_sql()
-
-    def values(self, obj):
-        return [self.compiler.prepare_value(field, self.compiler.pre_save_val(field, obj)) for field in self.fields]
-
-    def set(self, values, name, value):
-        """Put `value` in a prepared row, as the field `name` prepares it."""
-        field = self.model._meta.get_field(name)
-        values[self.fields.index(field)] = self.compiler.prepare_value(field, value)
-
-    def insert(self, values):
-        """Insert one prepared row; its primary key."""
-        with connections[router.db_for_write(self.model)].cursor() as cursor:
-            cursor.execute(self.sql, values)
-            return cursor.fetchone()[0] if cursor.description else cursor.lastrowid  # RETURNING, where supported
-
-    def insert_ids(self, rows):
-        """Insert rows of ids only (a many-to-many table's), each given as {column: id}."""
-        with connections[router.db_for_write(self.model)].cursor() as cursor:
-            cursor.executemany(self.sql, [[row[field.attname] for field in self.fields] for row in rows])
-
-
 _statements = {}
 
 
 def statements():
     """This process's compiled INSERTs (compiled at first use, in the writing process and in each worker)."""
     if not _statements:
-        _statements.update({Story: Rows(Story), Revision: Rows(Revision)})
-        _statements.update({link.through: Rows(link.through, returning=False) for link in (Story.tags, Story.authors)})
+        _statements.update({Story: PreparedInsert(Story), Revision: PreparedInsert(Revision)})
+        _statements.update(
+            {link.through: PreparedInsert(link.through, returning=False) for link in (Story.tags, Story.authors)}
+        )
     return _statements
 
 
@@ -294,7 +252,7 @@ def preparing(function, items, count):
         yield map(function, items)
         return
     connections.close_all()  # a forked worker must not share this process's database connections
-    with multiprocessing.get_context("fork").Pool(workers) as pool, checkpoints_behind():
+    with multiprocessing.get_context("fork").Pool(workers) as pool, checkpoints_behind(router.db_for_write(Story)):
         yield windows(pool, function, iter(items))
 
 
@@ -308,62 +266,3 @@ def windows(pool, function, items):
             yield from ahead.popleft()
     while ahead:
         yield from ahead.popleft()
-
-
-@contextmanager
-def checkpoints_apart():
-    """Within the block, SQLite checkpoints its log every IMPORT_CHECKPOINT_PAGES pages (on the connection open now
-    and any opened meanwhile: the workers' start closes this process's)."""
-    connection = connections[router.db_for_write(Story)]
-
-    def space_out(sender, connection, **kwargs):
-        checkpoint_every(connection, IMPORT_CHECKPOINT_PAGES)
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection_created.connect(space_out)
-    if connection.connection is not None:
-        space_out(None, connection)
-    try:
-        yield
-    finally:
-        connection_created.disconnect(space_out)
-        if connection.connection is not None:
-            checkpoint_every(connection, DEFAULT_CHECKPOINT_PAGES)
-
-
-def checkpoint_every(connection, pages):
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-
-
-@contextmanager
-def checkpoints_behind():
-    """Within the block, a thread copies SQLite's log into the database every CHECKPOINT_SECONDS, with a passive
-    checkpoint: it waits for no one and blocks no one, and it syncs the files outside this process's lock (the
-    writing goes on meanwhile). A checkpoint the writer then makes finds little left to copy and sync."""
-    alias = router.db_for_write(Story)
-    if connections[alias].vendor != "sqlite":
-        yield
-        return
-    done = threading.Event()
-    thread = threading.Thread(target=checkpoint_until, args=(alias, done), name="checkpoints", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-
-
-def checkpoint_until(alias, done):
-    connection = connections[alias]  # this thread's own
-    try:
-        while not done.wait(CHECKPOINT_SECONDS):
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except DatabaseError:  # the writer's own checkpoints still copy the log
-        logger.exception("background checkpoints stopped")
-    finally:
-        connection.close()

@@ -3,8 +3,11 @@ import importlib.util
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import router
 
 from dateline import pagecache
+from dateline.articles.models import Story
+from dateline.ops.checkpoints import checkpoints_apart
 
 from ... import bulk
 from ...detect import Format, sniff, sniff_file
@@ -106,7 +109,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, verbosity=1, **options):
         report = Report(progress=Progress(self.stderr) if verbosity else None)
         # One commit per file, one page-cache invalidation per import, SQLite's checkpoints spaced out meanwhile.
-        with pagecache.batched(), bulk.checkpoints_apart():
+        with pagecache.batched(), checkpoints_apart(router.db_for_write(Story)):
             for location in paths:
                 self.import_location(location, report)
         for refusal in report.refused:
