@@ -6,9 +6,11 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models.signals import m2m_changed, post_save
 
 from dateline.accounts.models import Author
 from dateline.articles.models import NewsNumber, Section, Story, Tag
+from dateline.articles.signals import story_imported
 from dateline.images.models import Image
 from dateline.newsroom.models import Revision
 from dateline.ops import checkpoints
@@ -338,3 +340,53 @@ def test_optional_links_are_indexed_only_where_a_story_has_one():
             (Revision, "story", "sqlite_autoindex_newsroom_revision_1"),  # one_revision_per_version
         ]:
             assert f"USING INDEX {index} " in model.objects.filter(**{lookup: 7}).explain()
+
+
+# One write path: what the fast path writes, receivers hear
+
+
+@pytest.fixture
+def heard():
+    """What a receiver connected now (as one added later would be) hears: post_save of a story, a story's tags or
+    bylines added (m2m_changed), story_imported. Each as (signal, News ID, detail)."""
+    calls = []
+
+    def saved(sender, instance, created, **kwargs):
+        calls.append(("post_save", instance.news_id, created))
+
+    def linked(sender, instance, action, pk_set, **kwargs):
+        if action == "post_add":
+            calls.append((sender._meta.model_name, instance.news_id, len(pk_set)))
+
+    def imported(sender, story, created, **kwargs):
+        calls.append(("story_imported", story.news_id, created))
+
+    receivers = [(post_save, saved, Story), (story_imported, imported, Story)]
+    receivers += [(m2m_changed, linked, Story.tags.through), (m2m_changed, linked, Story.authors.through)]
+    for signal, receiver, sender in receivers:
+        signal.connect(receiver, sender=sender, dispatch_uid=f"test-heard-{receiver.__name__}")
+    yield calls
+    for signal, receiver, sender in receivers:
+        signal.disconnect(receiver, sender=sender, dispatch_uid=f"test-heard-{receiver.__name__}")
+
+
+def test_a_receiver_added_later_hears_every_story_the_fast_path_writes(tmp_path, monkeypatch, heard):
+    """300 plain-text files, prepared by a worker process and written by the fast path: a receiver of post_save
+    and one of story_imported, connected by nobody the fast path knows, each run once for every story."""
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 2)  # one worker, as on a two-core machine
+    report, written_ids = Report(), list(range(5000, 5300))
+    bulk.import_files(files(tmp_path, 5000, 300), report, other=None)
+    assert (report.imported, report.refused) == (300, [])
+    assert [news_id for signal, news_id, created in heard if signal == "post_save" and created] == written_ids
+    assert [news_id for signal, news_id, created in heard if signal == "story_imported" and created] == written_ids
+    assert len(heard) == 600 and Revision.objects.count() == 300
+
+
+def test_a_receiver_added_later_hears_the_tags_and_bylines_the_fast_path_links(tmp_path, written, heard):
+    """An export line's story written by the fast path: its tags and bylines are announced as `add()` announces
+    them, between its post_save and its story_imported."""
+    lines = [json.dumps({"kind": "author", "slug": "amira", "name": "Amira Haddad"})]
+    lines.append(story_line(7, "Port reopens", tags=["Iraq", "Shipping"], authors=["amira"]))
+    reimport.import_export_file(write(tmp_path / "site.jsonl", "\n".join(lines)), Report())
+    assert written == [7]
+    assert heard == [("post_save", 7, True), ("story_tags", 7, 2), ("story_authors", 7, 1), ("story_imported", 7, True)]

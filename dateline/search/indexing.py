@@ -1,5 +1,7 @@
 """Writing the index: one story as it is saved, a few after a tag or byline change, or all of them at once."""
 
+from dataclasses import replace
+
 from django.db import transaction
 
 from dateline.articles.models import Story
@@ -14,14 +16,20 @@ def index_story(story, created=False):
     """Index a story just saved. A new one has no tags or authors yet, so it costs no query to read them, and the
     index holds nothing for it (story ids are never reused), so nothing is deleted first."""
     if created:
-        backend().insert([document(story)])
+        backend().insert([prepared_document(story)])
     else:
         reindex([story.pk])
 
 
-def add(documents):
-    """Index new stories from their Documents, made beforehand (transfer.bulk makes them in other processes)."""
-    backend().insert(documents)
+def prepare(story):
+    """Make a new story's document before it is saved (in the fast path's worker processes), for index_story."""
+    story._search_document = document(story)
+
+
+def prepared_document(story):
+    """The document prepare() made for the story, else one made now."""
+    made = story.__dict__.pop("_search_document", None)
+    return replace(made, story_id=story.pk) if made else document(story)
 
 
 def reindex(story_ids):

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from dateline.accounts.models import Author
 from dateline.articles.models import Story, Tag
+from dateline.articles.signals import story_prepared
 
 from . import indexing
 
@@ -21,6 +22,12 @@ LINKS = {Tag: Story.tags.through, Author: Story.authors.through}
 def index_story(sender, instance, created, update_fields=None, **kwargs):
     if update_fields is None or INDEXED_FIELDS & set(update_fields):
         indexing.index_story(instance, created=created)
+
+
+@receiver(story_prepared)
+def prepare_document(sender, story, **kwargs):
+    """The fast path of `dateline import` prepares a new story elsewhere: its document is made there too."""
+    indexing.prepare(story)
 
 
 @receiver(post_delete, sender=Story)

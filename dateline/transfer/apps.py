@@ -1,8 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class TransferConfig(AppConfig):
     name = "dateline.transfer"
     label = "transfer"
-    verbose_name = _("Import and export")
+    verbose_name = "Import and export"

@@ -3,16 +3,18 @@ DIRECTORY`, and the story lines of a `dateline export` file.
 
 Most of the work on a story is Python: reading and parsing it, sanitising the body, building the search document and
 the first revision, and Django compiling the INSERTs. For a story that is new (the usual case in an import), all of
-it is done beforehand, in other processes when the machine has more than one core (`prepare_file`, `prepare_line`).
-What remains for the writing process is one transaction of prepared statements per story (`Writer`): reserve the
-News ID, look up what the story links to (section, tags, bylines, lead image: remembered for the next stories),
-insert the story, its search document, its first revision and its links, commit. The result is what `Story.save()`,
-the search index's and page cache's receivers and the newsroom's `story_imported` receiver make of a new story
-(tests compare the two, row by row); a story whose News ID exists already takes that ordinary path, as every other
-importer does.
+it is done beforehand, in other processes when the machine has more than one core (`prepare_file`, `prepare_line`):
+the story's row, and what the receivers of `articles.signals.story_prepared` make ready on it (the search document,
+the first revision's snapshot). What remains for the writing process is one transaction per story (`Writer`):
+reserve the News ID, look up what the story links to (section, tags, bylines, lead image: remembered for the next
+stories), insert the story and its links as prepared statements, and send what an ordinary save sends (post_save,
+m2m_changed, story_imported), so the search index's, the page cache's and the newsroom's receivers write their part
+as they do for any story (tests compare the two paths, row by row); commit. A story whose News ID exists already
+takes the ordinary path, as every other importer does.
 """
 
 import dataclasses
+import functools
 import json
 import multiprocessing
 import os
@@ -21,19 +23,12 @@ from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connections, router, transaction
+from django.db.models.signals import m2m_changed, post_save
 
-from dateline import pagecache
-from dateline.articles.cachekeys import author_list_key as author_list
-from dateline.articles.cachekeys import section_list_key as section_list
-from dateline.articles.cachekeys import tag_list_key as tag_list
 from dateline.articles.models import NewsNumber, Story
-from dateline.newsroom.models import Revision
-from dateline.newsroom.revisions import first_revision
+from dateline.articles.signals import story_imported, story_prepared
 from dateline.ops.checkpoints import checkpoints_behind
 from dateline.ops.inserts import PreparedInsert
-from dateline.pagecache.hints import EVERY_LIST
-from dateline.search import indexing
-from dateline.search.documents import document, with_links
 
 from .detect import Format, sniff_file
 from .formats import plaintext
@@ -49,16 +44,14 @@ WINDOW = 1000  # stories handed to the workers at a time: at most two windows ar
 
 @dataclasses.dataclass
 class Prepared:
-    """A story made ready to write as a new one: its row's and first revision's column values and its search
-    document; `links` (an export line's StoryData, without its text) is what is still to look up, and `snapshot`
-    the revision's data to complete with it."""
+    """A story made ready to write as a new one: the Story in memory (with what the receivers of `story_prepared` made
+    ready on it) and its row's column values; `links` (an export line's StoryData, without its text) is what is
+    still to look up."""
 
     news_id: int
-    story: list
-    revision: list
-    document: object
+    story: Story
+    values: list
     links: object = None
-    snapshot: dict | None = None
 
 
 _statements = {}
@@ -67,7 +60,7 @@ _statements = {}
 def statements():
     """This process's compiled INSERTs (compiled at first use, in the writing process and in each worker)."""
     if not _statements:
-        _statements.update({Story: PreparedInsert(Story), Revision: PreparedInsert(Revision)})
+        _statements[Story] = PreparedInsert(Story)
         _statements.update(
             {link.through: PreparedInsert(link.through, returning=False) for link in (Story.tags, Story.authors)}
         )
@@ -75,12 +68,11 @@ def statements():
 
 
 def prepared_story(story):
-    """Prepared for a Story in memory whose fields are all set (but links), and its first Revision."""
+    """Prepared for a Story in memory whose fields are all set (but links). The receivers of `story_prepared` do
+    their costly part now, in the worker (the search document, the first revision's snapshot)."""
     story.prepare_to_save()
-    rows = statements()
-    revision = first_revision(story)
-    values = rows[Story].values(story), rows[Revision].values(revision)
-    return Prepared(story.news_id, *values, document(story)), revision
+    story_prepared.send(Story, story=story)
+    return Prepared(story.news_id, story, statements()[Story].values(story))
 
 
 def prepare_file(path):
@@ -96,7 +88,7 @@ def prepare_file(path):
         return Refused(f"cannot be read ({error.strerror})")
     story = Story(news_id=parsed.news_id)
     plaintext.fill_plaintext_story(story, parsed)
-    return prepared_story(story)[0]
+    return prepared_story(story)
 
 
 def prepare_line(line):
@@ -114,21 +106,26 @@ def prepare_line(line):
     story = Story(news_id=data.news_id)
     fill_story(story, data)
     linked = data.section or data.tags or data.authors or data.lead_image or data.corrections or data.live_entries
-    prepared, revision = prepared_story(story)
+    prepared = prepared_story(story)
     for name in ("created_at", "updated_at"):  # the file's, where it gives them (an export always does)
         if getattr(data, name):
-            statements()[Story].set(prepared.story, name, getattr(data, name))
+            statements()[Story].set(prepared.values, name, getattr(data, name))
+            setattr(story, name, getattr(data, name))
     if linked:
         prepared.links = dataclasses.replace(data, headline="", body="", summary="")
-        prepared.snapshot = revision.data
     return prepared
 
 
 class Writer:
-    """Writes prepared stories, each in the caller's transaction; remembers what they link to until `forget()`."""
+    """Writes prepared stories, each in the caller's transaction; remembers what they link to until `forget()`.
+
+    A story written here sends what `Story.save()`, `story.tags.add()` and the importers send (post_save,
+    m2m_changed, story_imported), so their receivers write the search index, the revision and the page cache's keys
+    for it as for any other story."""
 
     def __init__(self, report):
         self.report, self.rows = report, statements()
+        self.alias = router.db_for_write(Story)
         self.known = {}  # (kind, key) → what `each` found
 
     def write(self, prepared):
@@ -148,38 +145,40 @@ class Writer:
         return True
 
     def insert(self, prepared):
-        story, revision, document = list(prepared.story), list(prepared.revision), prepared.document
-        keys = [EVERY_LIST]  # a new story joins lists; no page showed it before (ids are never reused)
+        story, values = prepared.story, list(prepared.values)
+        links = self.look_up(prepared.links) if prepared.links else NO_LINKS
         if prepared.links:
-            links = self.look_up(prepared.links)
-            self.rows[Story].set(story, "section", links.section and links.section.pk)
-            self.rows[Story].set(story, "lead_image", links.lead_image and links.lead_image.pk)
-            snapshot = {
-                **prepared.snapshot,
-                "section_id": links.section and links.section.pk,
-                "lead_image_id": links.lead_image and links.lead_image.pk,
-                "tags": sorted(tag.name for tag in links.tags),
-                "authors": sorted(author.pk for author in links.authors),
-            }
-            self.rows[Revision].set(revision, "data", snapshot)
-            document = with_links(document, [tag.name for tag in links.tags], [a.name for a in links.authors])
-            keys += [section_list(links.section.pk)] if links.section else []
-            keys += [*(tag_list(tag.pk) for tag in links.tags), *(author_list(a.pk) for a in links.authors)]
-        story_id = self.rows[Story].insert(story)
-        indexing.add([dataclasses.replace(document, story_id=story_id)])
-        self.rows[Revision].set(revision, "story", story_id)
-        self.rows[Revision].insert(revision)
-        if prepared.links:
-            self.link(story_id, Story.tags, links.tags)
-            self.link(story_id, Story.authors, links.authors)
-            if prepared.links.corrections or prepared.links.live_entries:
-                replace_notes(Story(pk=story_id), prepared.links, created=True)
-        transaction.on_commit(lambda: pagecache.invalidate(keys))
+            story.section, story.lead_image = links.section, links.lead_image
+            self.rows[Story].set(values, "section", story.section_id)
+            self.rows[Story].set(values, "lead_image", story.lead_image_id)
+        story.pk = self.rows[Story].insert(values)
+        story._state.adding, story._state.db = False, self.alias
+        post_save.send(Story, instance=story, created=True, update_fields=None, raw=False, using=self.alias)
+        self.link(story, Story.tags, links.tags)
+        self.link(story, Story.authors, links.authors)
+        if prepared.links and (prepared.links.corrections or prepared.links.live_entries):
+            replace_notes(story, prepared.links, created=True)
+        story_imported.send(Story, story=story, created=True, tags=links.tags, authors=links.authors)
 
-    def link(self, story_id, related, objs):
-        """A new story's rows in the many-to-many table of `related` (Story.tags, Story.authors)."""
+    def link(self, story, related, objs):
+        """A new story's rows in the many-to-many table of `related` (Story.tags, Story.authors), announced as
+        `related.add()` announces them."""
+        if not objs:
+            return
         own, other = related.field.m2m_column_name(), related.field.m2m_reverse_name()
-        self.rows[related.through].insert_ids({own: story_id, other: obj.pk} for obj in objs)
+        pk_set = {obj.pk for obj in objs}
+        announce = functools.partial(
+            m2m_changed.send,
+            related.through,
+            instance=story,
+            reverse=False,
+            model=related.field.related_model,
+            pk_set=pk_set,
+            using=self.alias,
+        )
+        announce(action="pre_add")
+        self.rows[related.through].insert_ids({own: story.pk, other: obj.pk} for obj in objs)
+        announce(action="post_add")
 
     def look_up(self, data):
         """The section, lead image, tags and bylines an export line names, found (or made) as the ordinary path
@@ -218,6 +217,9 @@ class Links:
     lead_image: object
     tags: list
     authors: list
+
+
+NO_LINKS = Links(section=None, lead_image=None, tags=[], authors=[])
 
 
 def import_files(paths, report, other):
