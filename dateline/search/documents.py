@@ -1,7 +1,7 @@
 """What the index holds for a story: its words, field by field, HTML stripped and normalised."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateline.articles.models import Story
 
@@ -30,6 +30,11 @@ def document(story, tags="", authors=""):
         tags=normalize(tags),
         authors=normalize(authors),
     )
+
+
+def with_links(document, tags, authors):
+    """The document of a story in memory given the names of its tags and authors (in any order)."""
+    return replace(document, tags=normalize(joined(tags)), authors=normalize(joined(authors)))
 
 
 def joined(names):
