@@ -93,21 +93,18 @@ def revision_insert():
 def prepare_first_revision(story):
     """Make a new story's first revision row before the story is saved (in the fast path's worker processes), for
     record_import to write."""
-    revision = first_revision(story)
-    story._newsroom_first_revision = revision_insert().values(revision), revision.data
+    story._newsroom_first_revision = revision_insert().values(first_revision(story))
 
 
 def insert_prepared_revision(story, tags, authors):
-    """Write the first revision prepare_first_revision made, with the links the story was given since; False when
-    nothing was prepared."""
-    prepared = story.__dict__.pop("_newsroom_first_revision", None)
-    if prepared is None:
+    """Write the first revision prepare_first_revision made (its snapshot made again when the story was given links
+    since); False when nothing was prepared."""
+    values = story.__dict__.pop("_newsroom_first_revision", None)
+    if values is None:
         return False
-    (values, data), insert = prepared, revision_insert()
-    links = {"section_id": story.section_id, "lead_image_id": story.lead_image_id}
-    links |= {"tags": sorted(tag.name for tag in tags), "authors": sorted(author.pk for author in authors)}
-    if any(data[name] != value for name, value in links.items()):
-        insert.set(values, "data", {**data, **links})
+    insert = revision_insert()
+    if tags or authors or story.section_id or story.lead_image_id:
+        insert.set(values, "data", snapshot(story, tags, authors))
     insert.set(values, "story", story.pk)
     insert.insert(values)
     return True
