@@ -121,7 +121,8 @@ class Writer:
 
     A story written here sends what `Story.save()`, `story.tags.add()` and the importers send (post_save,
     m2m_changed, story_imported), so their receivers write the search index, the revision and the page cache's keys
-    for it as for any other story."""
+    for it as for any other story. Not pre_save: the row was prepared before (receivers of story_prepared see the
+    story then)."""
 
     def __init__(self, report):
         self.report, self.rows = report, statements()
