@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dateline.ops.apps.JobsConfig",  # django_tasks_db: the queue of background jobs (ops.jobs)
     "dateline",
     "dateline.demo",
+    "dateline.transfer",
     "dateline.pagecache",
     "dateline.webhooks",
     "dateline.api",

@@ -6,14 +6,18 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models.signals import m2m_changed, post_save
 
-from dateline import bulkimport, transfer
 from dateline.accounts.models import Author
-from dateline.articles.importers import Report, import_file
 from dateline.articles.models import NewsNumber, Section, Story, Tag
+from dateline.articles.signals import story_imported
 from dateline.images.models import Image
 from dateline.newsroom.models import Revision
+from dateline.ops import checkpoints
 from dateline.search import search
+from dateline.transfer import bulk, reimport
+from dateline.transfer.formats.plaintext import import_file
+from dateline.transfer.report import Report
 
 from .factories import run_import, write
 from .processes import run_dateline
@@ -55,11 +59,11 @@ def indexed(story):
 
 def test_bulk_import_stores_what_the_ordinary_path_stores(tmp_path):
     """Story, first revision and search document are the same, field for field, as those import_file() writes."""
-    ordinary, bulk = tmp_path / "ordinary", tmp_path / "bulk"
+    ordinary, fast = tmp_path / "ordinary", tmp_path / "bulk"
     for path in files(ordinary, 100, 3):
         import_file(path, Report())
     report = Report()
-    bulkimport.import_files(files(bulk, 200, 3), report, other=None)
+    bulk.import_files(files(fast, 200, 3), report, other=None)
     assert (report.imported, report.updated, report.refused) == (3, 0, [])
     for n in range(3):
         assert as_stored(200 + n) == as_stored(100 + n)
@@ -67,9 +71,9 @@ def test_bulk_import_stores_what_the_ordinary_path_stores(tmp_path):
 
 def test_worker_processes_prepare_many_files_in_order(tmp_path, monkeypatch):
     """With workers (forced here for six files), every story is written, in the files' order, and searchable."""
-    monkeypatch.setattr(bulkimport, "POOL_AFTER", 2)
-    monkeypatch.setattr(bulkimport, "WINDOW", 2)
-    monkeypatch.setattr(bulkimport.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(bulk, "POOL_AFTER", 2)
+    monkeypatch.setattr(bulk, "WINDOW", 2)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 3)
     paths = files(tmp_path, 300, 6)
     out, err, error = run_import(tmp_path)
     assert (error, out.strip()) == (None, "Imported 6, updated 0, refused 0.")
@@ -129,14 +133,14 @@ def test_files_of_other_formats_in_the_directory_go_to_their_importer(tmp_path):
 def test_checkpoints_are_spaced_out_while_importing_and_back_to_the_default_after():
     """The import spaces SQLite's checkpoints out while it runs, on a connection opened meanwhile too, and leaves
     the connection as it found it."""
-    with bulkimport.checkpoints_apart():
+    with checkpoints.checkpoints_apart():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == bulkimport.IMPORT_CHECKPOINT_PAGES
+            assert cursor.fetchone()[0] == checkpoints.IMPORT_CHECKPOINT_PAGES
         connection.close()  # as starting the workers does
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == bulkimport.IMPORT_CHECKPOINT_PAGES
+            assert cursor.fetchone()[0] == checkpoints.IMPORT_CHECKPOINT_PAGES
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == 1000
@@ -145,7 +149,7 @@ def test_checkpoints_are_spaced_out_while_importing_and_back_to_the_default_afte
 def test_a_file_gone_before_it_is_read_is_refused_with_the_reason(tmp_path):
     """A file that cannot be read is reported as the ordinary path reports it."""
     report = Report()
-    bulkimport.import_files([tmp_path / "gone.txt"], report, other=None)
+    bulk.import_files([tmp_path / "gone.txt"], report, other=None)
     assert report.refused == [f"{tmp_path / 'gone.txt'}: cannot be read (No such file or directory)"]
 
 
@@ -185,9 +189,9 @@ def site_stories():
 
 
 def import_each_line_the_ordinary_way(path):
-    report, writer = Report(), bulkimport.Writer(Report())
+    report, writer = Report(), bulk.Writer(Report())
     for number, line in enumerate(path.read_bytes().splitlines(keepends=True), start=1):
-        transfer.import_line(path, number, line, report, writer)
+        reimport.import_line(path, number, line, report, writer)
     return report
 
 
@@ -195,13 +199,13 @@ def import_each_line_the_ordinary_way(path):
 def written(monkeypatch):
     """The News IDs of the stories the writer inserted itself (not through the ordinary path)."""
     news_ids = []
-    insert = bulkimport.Writer.insert
+    insert = bulk.Writer.insert
 
     def noting(writer, prepared):
         news_ids.append(prepared.news_id)
         return insert(writer, prepared)
 
-    monkeypatch.setattr(bulkimport.Writer, "insert", noting)
+    monkeypatch.setattr(bulk.Writer, "insert", noting)
     return news_ids
 
 
@@ -216,7 +220,7 @@ def test_export_lines_store_what_the_ordinary_path_stores(tmp_path, media, writt
     ordinary = site_stories()
     empty_the_site()
     report = Report()
-    transfer.import_export_file(path, report)
+    reimport.import_export_file(path, report)
     assert report.refused == [] and sorted(written) == sorted(ordinary)
     assert site_stories() == ordinary
     assert Story.objects.get(headline="Port reopens").tags.count() == 2
@@ -225,9 +229,9 @@ def test_export_lines_store_what_the_ordinary_path_stores(tmp_path, media, writt
 def test_worker_processes_prepare_export_lines_in_order(tmp_path, media, monkeypatch, written):
     """With workers (forced here), every line is imported in order: sections, tags and bylines before the stories
     that name them, bad lines refused by their number."""
-    monkeypatch.setattr(bulkimport, "POOL_AFTER", 2)
-    monkeypatch.setattr(bulkimport, "WINDOW", 3)
-    monkeypatch.setattr(bulkimport.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(bulk, "POOL_AFTER", 2)
+    monkeypatch.setattr(bulk, "WINDOW", 3)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 3)
     newsroom()
     lines, path = export(tmp_path)
     empty_the_site()
@@ -258,7 +262,7 @@ def test_what_a_line_changes_is_looked_up_again(tmp_path):
     lines += [json.dumps(renamed), story_line(2, "Second", authors=["amira"])]
     path = write(tmp_path / "site.jsonl", "\n".join(lines))
     report = Report()
-    transfer.import_export_file(path, report)
+    reimport.import_export_file(path, report)
     assert report.refused == []
     assert indexed(Story.objects.get(news_id=2))[-1] == "Amira Haddad-Salem"
     assert sorted(story.news_id for story in search("salem")[:5]) == [1, 2]  # the first reindexed by the rename
@@ -270,7 +274,7 @@ def test_what_a_refused_story_made_is_not_remembered(tmp_path, written):
     lines = [story_line(1, "First", tags=["Fresh"], authors=["nobody"]), story_line(2, "Second", tags=["Fresh"])]
     path = write(tmp_path / "site.jsonl", "\n".join(lines))
     report = Report()
-    transfer.import_export_file(path, report)
+    reimport.import_export_file(path, report)
     assert report.refused == [f"{path}:1: no author has the slug 'nobody'"]
     assert written == [1, 2] and list(Story.objects.values_list("news_id", flat=True)) == [2]
     assert list(Story.objects.get(news_id=2).tags.values_list("name", flat=True)) == ["Fresh"]
@@ -280,14 +284,14 @@ def test_what_a_refused_story_made_is_not_remembered(tmp_path, written):
 BACKGROUND_CHECKPOINTS = """
 import os, time
 from django.db import connection
-from dateline import bulkimport
+from dateline.ops import checkpoints
 from dateline.articles.models import Story
-bulkimport.CHECKPOINT_SECONDS = 0.01
+checkpoints.CHECKPOINT_SECONDS = 0.01
 database = connection.settings_dict["NAME"]
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 before = os.path.getsize(database)
-with bulkimport.checkpoints_apart(), bulkimport.checkpoints_behind():
+with checkpoints.checkpoints_apart(), checkpoints.checkpoints_behind():
     for n in range(200):
         Story.objects.create(headline=f"Story {n}", body="<p>" + "Text. " * 300 + "</p>")
     deadline = time.monotonic() + 10
@@ -336,3 +340,53 @@ def test_optional_links_are_indexed_only_where_a_story_has_one():
             (Revision, "story", "sqlite_autoindex_newsroom_revision_1"),  # one_revision_per_version
         ]:
             assert f"USING INDEX {index} " in model.objects.filter(**{lookup: 7}).explain()
+
+
+# One write path: what the fast path writes, receivers hear
+
+
+@pytest.fixture
+def heard():
+    """What a receiver connected now (as one added later would be) hears: post_save of a story, a story's tags or
+    bylines added (m2m_changed), story_imported. Each as (signal, News ID, detail)."""
+    calls = []
+
+    def saved(sender, instance, created, **kwargs):
+        calls.append(("post_save", instance.news_id, created))
+
+    def linked(sender, instance, action, pk_set, **kwargs):
+        if action == "post_add":
+            calls.append((sender._meta.model_name, instance.news_id, len(pk_set)))
+
+    def imported(sender, story, created, **kwargs):
+        calls.append(("story_imported", story.news_id, created))
+
+    receivers = [(post_save, saved, Story), (story_imported, imported, Story)]
+    receivers += [(m2m_changed, linked, Story.tags.through), (m2m_changed, linked, Story.authors.through)]
+    for signal, receiver, sender in receivers:
+        signal.connect(receiver, sender=sender, dispatch_uid=f"test-heard-{receiver.__name__}")
+    yield calls
+    for signal, receiver, sender in receivers:
+        signal.disconnect(receiver, sender=sender, dispatch_uid=f"test-heard-{receiver.__name__}")
+
+
+def test_a_receiver_added_later_hears_every_story_the_fast_path_writes(tmp_path, monkeypatch, heard):
+    """300 plain-text files, prepared by a worker process and written by the fast path: a receiver of post_save
+    and one of story_imported, connected by nobody the fast path knows, each run once for every story."""
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 2)  # one worker, as on a two-core machine
+    report, written_ids = Report(), list(range(5000, 5300))
+    bulk.import_files(files(tmp_path, 5000, 300), report, other=None)
+    assert (report.imported, report.refused) == (300, [])
+    assert [news_id for signal, news_id, created in heard if signal == "post_save" and created] == written_ids
+    assert [news_id for signal, news_id, created in heard if signal == "story_imported" and created] == written_ids
+    assert len(heard) == 600 and Revision.objects.count() == 300
+
+
+def test_a_receiver_added_later_hears_the_tags_and_bylines_the_fast_path_links(tmp_path, written, heard):
+    """An export line's story written by the fast path: its tags and bylines are announced as `add()` announces
+    them, between its post_save and its story_imported."""
+    lines = [json.dumps({"kind": "author", "slug": "amira", "name": "Amira Haddad"})]
+    lines.append(story_line(7, "Port reopens", tags=["Iraq", "Shipping"], authors=["amira"]))
+    reimport.import_export_file(write(tmp_path / "site.jsonl", "\n".join(lines)), Report())
+    assert written == [7]
+    assert heard == [("post_save", 7, True), ("story_tags", 7, 2), ("story_authors", 7, 1), ("story_imported", 7, True)]

@@ -15,14 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from dateline import transfer
 from dateline.accounts.models import Author, AuthorLink
-from dateline.articles.importers import Report
 from dateline.articles.models import Correction, LiveEntry, Section, Story, Tag
 from dateline.comments.models import Comment
 from dateline.images.models import Image
 from dateline.newsroom.models import Revision
-from dateline.transfer import export_lines, import_export_file
+from dateline.transfer import export as export_format
+from dateline.transfer.export import export_lines
+from dateline.transfer.reimport import import_export_file
+from dateline.transfer.report import Report
 
 from .factories import make_author, make_comment, make_section, make_story
 from .test_ninjs import ninjs_errors
@@ -198,7 +199,7 @@ def test_export_reads_stories_in_chunks_with_bounded_queries():
 
 def test_export_memory_stays_flat_as_stories_grow(monkeypatch):
     """Four times the stories leave the peak memory nearly where it was (one chunk is held at a time)."""
-    monkeypatch.setattr(transfer, "CHUNK", 100)
+    monkeypatch.setattr(export_format, "CHUNK", 100)
     many_stories(200)
     peak_memory_of_export()  # the first run fills Django's caches (URL resolver, translations)
     small = peak_memory_of_export()

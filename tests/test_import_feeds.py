@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.accounts.models import Author
-from dateline.articles.importers import Refused, Report, feeds
-from dateline.articles.importers.detect import Format, sniff
 from dateline.articles.models import Story, Tag
 from dateline.demo.stories import SEED
+from dateline.transfer.detect import Format, sniff
+from dateline.transfer.formats import feeds
+from dateline.transfer.report import Refused, Report
 
 from .factories import names, paragraphs, run_import, story, write
 
@@ -24,7 +25,7 @@ RSS = FIXTURES / "feed-rss.xml"
 ATOM = FIXTURES / "feed-atom.xml"
 WXR = FIXTURES / "wordpress-export.xml"
 BASRA = "urn:uuid:6b1a2f3e-8c1d-4f57-9b0a-3e2d1c4b5a69"
-COMMAND = importlib.import_module("dateline.management.commands.import")  # `import` is a keyword
+COMMAND = importlib.import_module("dateline.transfer.management.commands.import")  # `import` is a keyword
 VIENNA = "گفت\u200cوگوهای وین از سر گرفته شد"
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from django.utils.text import Truncator
 
-from dateline.articles.importers import summary_of
 from dateline.articles.models import NewsNumber, Story
+from dateline.transfer.formats.plaintext import summary_of
 
 from .factories import make_story, run_import, story, write
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline import wordpress
 from dateline.accounts.models import Author
-from dateline.articles.importers import Report
 from dateline.articles.models import ImportedItem, Section, Story, Tag
 from dateline.comments.models import Comment
+from dateline.transfer.formats import wordpress
+from dateline.transfer.report import Report
 
 from .factories import names, paragraphs, run_import, story, write
 

@@ -8,9 +8,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dateline.articles.datelines import format_dateline, parse_dateline
-from dateline.articles.importers import Refused, Report, import_file, plaintext
 from dateline.articles.models import Story
 from dateline.demo.stories import SEED
+from dateline.transfer.formats import plaintext
+from dateline.transfer.formats.plaintext import import_file
+from dateline.transfer.report import Refused, Report
 
 from .factories import make_story, paragraphs, run_import, write
 

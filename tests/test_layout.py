@@ -27,7 +27,6 @@ def imported(path):
             yield from ((alias.name, None) for alias in node.names)
 
 
-@pytest.mark.xfail(strict=True, reason="until dateline/transfer/ lands (issue #13 in progress)")
 def test_package_root_only_composes():
     """The package root holds settings, urls, wsgi, asgi, __main__, apps and the root views, nothing else."""
     assert {path.stem for path in PACKAGE.glob("*.py")} == COMPOSITION
@@ -40,7 +39,6 @@ def test_page_cache_imports_no_other_app():
         assert {module for module in others if not module.startswith("dateline.pagecache")} == set(), path
 
 
-@pytest.mark.xfail(strict=True, reason="until dateline/transfer/ lands (issue #13 in progress)")
 def test_other_apps_import_a_small_surface_of_articles():
     """Other packages import at most 45 names from articles (its models, querysets and a few public modules)."""
     names = set()

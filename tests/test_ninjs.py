@@ -21,12 +21,13 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from dateline.api.models import ApiToken
-from dateline.api.ninjs import story_ninjs
-from dateline.articles.importers import Report, import_file
-from dateline.articles.importers.ninjs import import_ninjs
 from dateline.articles.models import Story, Tag
+from dateline.articles.ninjs import story_ninjs
 from dateline.demo.stories import SEED, SEED_NEWS_ID
 from dateline.images.models import Image
+from dateline.transfer.formats.ninjs import import_ninjs
+from dateline.transfer.formats.plaintext import import_file
+from dateline.transfer.report import Report
 
 from .factories import make_author, make_section, make_story
 

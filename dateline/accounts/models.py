@@ -1,21 +1,29 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .slugs import SlugManager
 
-class AuthorManager(models.Manager):
+NAME_MAX = 120
+
+
+class AuthorManager(SlugManager):
     def for_user(self, user):
         """The user's byline, made from their full name (or username) when they have none yet."""
         author = self.filter(user=user).first()
         return author or self.create(user=user, name=user.get_full_name() or user.get_username())
 
+    def for_name(self, name):
+        """The byline with exactly this name (cut to fit), made without an account when there is none."""
+        name = name[:NAME_MAX]
+        return self.filter(name=name).first() or self.create(name=name)
+
 
 class Author(models.Model):
     """A byline. Reporters have a user account; wire and guest bylines need not."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
     slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -44,20 +52,11 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self.free_slug()
+            self.slug = Author.objects.free_slug(self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
-
-    def free_slug(self):
-        """A slug from the name that no other author has: amira-haddad, amira-haddad-2, …"""
-        base = slugify(self.name, allow_unicode=True)[:130].strip("-") or "author"
-        slug, number = base, 1
-        while Author.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
 
 
 class AuthorLink(models.Model):

@@ -10,7 +10,6 @@ section change, the navigation; a correction or live entry, its story's page; a 
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_init, pre_delete
-from django.utils import timezone
 
 from dateline.pagecache.hints import EVERY_LIST, NAVIGATION
 from dateline.pagecache.keys import changed, on_change, watch
@@ -59,7 +58,7 @@ RELATIONS = {Story.tags.through: ("tags", tag_list_key), Story.authors.through: 
 
 def next_scheduled():
     """When the next scheduled story goes live (a timestamp), or infinity: no page stored now is current after."""
-    upcoming = Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+    upcoming = Story.objects.scheduled()
     at = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
     return at.timestamp() if at else float("inf")
 

@@ -8,6 +8,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from dateline.accounts.slugs import SlugManager
+
 from .editions import edition_of, in_edition, reading
 from .html import clean_html
 
@@ -21,6 +23,32 @@ def text_direction(language):
 
 def default_language():
     return settings.LANGUAGE_CODE
+
+
+class SectionManager(SlugManager):
+    def for_slug(self, slug, name, parent=None):
+        """The section with this slug (else one from the name), made under `parent` when there is none. An existing
+        one is left as it is."""
+        slug = slugify(slug or name, allow_unicode=True)[:120] or self.free_slug(name)
+        section = self.filter(slug=slug).first()
+        return section or self.create(slug=slug, name=name[:100] or slug, parent=parent)
+
+
+class TagManager(SlugManager):
+    def for_name(self, name, slug=""):
+        """The tag with this name (any case) or slug, made when there is none."""
+        name = name[:100]
+        slug = slugify(slug or name, allow_unicode=True)[:120]
+        tag = self.filter(name__iexact=name).first() or (slug and self.filter(slug=slug).first())
+        return tag or self.create(name=name, slug=self.free_slug(slug or name))
+
+    def for_names(self, names):
+        """Tags for these names, each once, in order; empty names are ignored."""
+        tags = []
+        for name in names:
+            if name.strip() and (tag := self.for_name(name)) not in tags:
+                tags.append(tag)
+        return tags
 
 
 class Section(models.Model):
@@ -42,6 +70,8 @@ class Section(models.Model):
         default=default_language,
         help_text=_("The language of the edition whose navigation lists this section, e.g. “fa”."),
     )
+
+    objects = SectionManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -66,6 +96,8 @@ class Tag(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TagManager()
 
     class Meta:
         ordering = ["name"]
@@ -268,7 +300,7 @@ class Story(models.Model):
 
     def prepare_to_save(self):
         """What every save makes of the fields: a slug when there is none, the body through the sanitizer, the next
-        version. Apart from save(), only dateline.bulkimport calls it, for the new stories it writes itself."""
+        version. Apart from save(), only dateline.transfer.bulk calls it, for the new stories it writes itself."""
         if not self.slug:
             self.slug = slugify(self.headline, allow_unicode=True)[:255].strip("-") or "story"
         self.body = clean_html(self.body)

@@ -8,3 +8,10 @@ story_saved = Signal()
 story_status_changed = Signal()
 # sender=Story; story. A scheduled story's time came (a job at that moment, articles.tasks.go_live): it is public now
 story_went_live = Signal()
+# sender=Story; story (saved), created (True for a new story), tags and authors (what the import just set them to).
+# Every importer sends it, the fast path of `dateline import` included; the newsroom keeps the revision from it.
+story_imported = Signal()
+# sender=Story; story (in memory, its fields final, not saved yet). The fast path of `dateline import` sends it in the
+# processes that prepare new stories, before it writes them: a receiver of post_save or story_imported may do its
+# costly part here and keep the result on the story, under a name of its own, for when the story is written.
+story_prepared = Signal()

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from dateline.accounts.models import Author
 from dateline.articles.html import paragraphs_to_html
-from dateline.articles.importers import Report, import_file
 from dateline.articles.models import Correction, FrontPage, LiveEntry, Section, Story, Tag
+from dateline.transfer.formats.plaintext import import_file
+from dateline.transfer.report import Report
 
 from . import other_editions
 

@@ -18,11 +18,10 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from dateline.articles.importers.signals import story_imported
-from dateline.articles.signals import story_saved, story_status_changed
+from dateline.articles.signals import story_imported, story_prepared, story_saved, story_status_changed
 
 from .models import AuditEntry
-from .revisions import record_import, record_revision
+from .revisions import prepare_first_revision, record_import, record_revision
 
 User = get_user_model()
 
@@ -36,6 +35,12 @@ def keep_revision(sender, story, user, changed, **kwargs):
 def keep_imported_revision(sender, story, created, tags, authors, **kwargs):
     """A story saved by `dateline import` gets its revision too (none when the import changed nothing)."""
     record_import(story, created, tags, authors)
+
+
+@receiver(story_prepared)
+def prepare_imported_revision(sender, story, **kwargs):
+    """The fast path of `dateline import` prepares a new story elsewhere: its first snapshot is made there."""
+    prepare_first_revision(story)
 
 
 @receiver(story_status_changed)

@@ -1,11 +1,13 @@
 """Writing the index: one story as it is saved, a few after a tag or byline change, or all of them at once."""
 
+from dataclasses import replace
+
 from django.db import transaction
 
 from dateline.articles.models import Story
 
 from .backends import backend
-from .documents import document, documents
+from .documents import document, documents, with_links
 
 BATCH = 1000
 
@@ -14,14 +16,30 @@ def index_story(story, created=False):
     """Index a story just saved. A new one has no tags or authors yet, so it costs no query to read them, and the
     index holds nothing for it (story ids are never reused), so nothing is deleted first."""
     if created:
-        backend().insert([document(story)])
+        if not waits_for_links(story):
+            backend().insert([document(story)])
     else:
         reindex([story.pk])
 
 
-def add(documents):
-    """Index new stories from their Documents, made beforehand (dateline.bulkimport makes them in other processes)."""
-    backend().insert(documents)
+def prepare(story):
+    """Make a new story's document before it is saved (in the fast path's worker processes)."""
+    story._search_document = document(story)
+
+
+def waits_for_links(story):
+    """A story prepared by the fast path is indexed once, when its import says what it links to (index_imported):
+    not when it is saved, nor again for each tag and byline added."""
+    return "_search_document" in story.__dict__
+
+
+def index_imported(story, tags, authors):
+    """Index a story the fast path prepared, with the tags and bylines its import gave it."""
+    made = story.__dict__.pop("_search_document", None)
+    if made is not None:
+        if tags or authors:
+            made = with_links(made, [tag.name for tag in tags], [author.name for author in authors])
+        backend().insert([replace(made, story_id=story.pk)])
 
 
 def reindex(story_ids):

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from dateline.accounts.models import Author
 from dateline.articles.models import Story, Tag
+from dateline.articles.signals import story_imported, story_prepared
 
 from . import indexing
 
@@ -23,6 +24,17 @@ def index_story(sender, instance, created, update_fields=None, **kwargs):
         indexing.index_story(instance, created=created)
 
 
+@receiver(story_prepared)
+def prepare_document(sender, story, **kwargs):
+    """The fast path of `dateline import` prepares a new story elsewhere: its document is made there too."""
+    indexing.prepare(story)
+
+
+@receiver(story_imported)
+def index_imported(sender, story, tags, authors, **kwargs):
+    indexing.index_imported(story, tags, authors)
+
+
 @receiver(post_delete, sender=Story)
 def forget_story(sender, instance, **kwargs):
     indexing.forget([instance.pk])
@@ -33,7 +45,7 @@ def forget_story(sender, instance, **kwargs):
 def reindex_linked(sender, instance, action, reverse, pk_set, **kwargs):
     """Tags or authors added to or removed from stories (from either side of the relation)."""
     if not reverse:
-        if action in {"post_add", "post_remove", "post_clear"}:
+        if action in {"post_add", "post_remove", "post_clear"} and not indexing.waits_for_links(instance):
             indexing.reindex([instance.pk])
     elif action == "pre_clear":
         instance._search_story_ids = linked_story_ids(instance)

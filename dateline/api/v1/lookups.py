@@ -1,9 +1,7 @@
 """Turning the names a client sends (section slug, tag names, usernames) into rows."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404
-from django.utils.text import slugify
 from ninja.errors import HttpError
 
 from dateline.accounts.models import Author
@@ -30,13 +28,7 @@ def section_by_slug(slug):
 
 def tags_by_name(names):
     """The tags with these names (or slugs), in order and without repeats; missing ones are created."""
-    tags = []
-    for name in names:
-        tag = Tag.objects.filter(Q(name=name) | Q(slug=slugify(name, allow_unicode=True))).first()
-        tag = tag or Tag.objects.create(name=name, slug=free_slug(Tag, name))
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+    return Tag.objects.for_names(names)
 
 
 def bylines(names):
@@ -55,13 +47,3 @@ def bylines(names):
 
 def byline_of(user):
     return Author.objects.for_user(user)
-
-
-def free_slug(model, name):
-    """A slug for `name` that no row of `model` has yet."""
-    base = slugify(name, allow_unicode=True)[:100].strip("-") or model._meta.model_name
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug

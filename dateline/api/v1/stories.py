@@ -13,10 +13,10 @@ from ninja import Query, Router, Status
 from dateline.articles import workflow
 from dateline.articles.links import absolute_url
 from dateline.articles.models import Correction, Story
+from dateline.articles.ninjs import story_ninjs
 from dateline.articles.permissions import can_edit, can_publish, visible_stories
 
 from ..auth import ANYONE, token_required
-from ..ninjs import story_ninjs
 from .lookups import byline_of, bylines, section_by_slug, tags_by_name, visible_story
 from .pagination import keyset_page
 from .schemas import OBJECT_ERRORS as ERRORS

@@ -3,17 +3,23 @@ import importlib.util
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import router
 
-from dateline import bulkimport, pagecache
-from dateline.articles.importers import Refused, Report, import_file
-from dateline.articles.importers.detect import Format, sniff, sniff_file
-from dateline.articles.importers.feeds import fetch, import_feed, is_url
-from dateline.wordpress import import_wordpress
+from dateline import pagecache
+from dateline.articles.models import Story
+from dateline.ops.checkpoints import checkpoints_apart
+
+from ... import bulk
+from ...detect import Format, sniff, sniff_file
+from ...formats.feeds import fetch, import_feed, is_url
+from ...formats.plaintext import import_file
+from ...formats.wordpress import import_wordpress
+from ...report import Refused, Report
 
 # Importers built elsewhere, found when installed: (module, function).
 OPTIONAL_IMPORTERS = {
-    Format.NINJS: ("dateline.articles.importers.ninjs", "import_ninjs"),
-    Format.EXPORT: ("dateline.transfer", "import_export_file"),
+    Format.NINJS: ("dateline.transfer.formats.ninjs", "import_ninjs"),
+    Format.EXPORT: ("dateline.transfer.reimport", "import_export_file"),
 }
 # What a URL may hold: these importers take the fetched bytes.
 URL_IMPORTERS = {Format.FEED: import_feed, Format.WORDPRESS: import_wordpress}
@@ -103,7 +109,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, verbosity=1, **options):
         report = Report(progress=Progress(self.stderr) if verbosity else None)
         # One commit per file, one page-cache invalidation per import, SQLite's checkpoints spaced out meanwhile.
-        with pagecache.batched(), bulkimport.checkpoints_apart():
+        with pagecache.batched(), checkpoints_apart(router.db_for_write(Story)):
             for location in paths:
                 self.import_location(location, report)
         for refusal in report.refused:
@@ -123,4 +129,4 @@ class Command(BaseCommand):
         if not path.exists():
             report.refused.append(f"{path}: no such file or directory")
             return
-        bulkimport.import_files(story_files(path), report, other=import_path)
+        bulk.import_files(story_files(path), report, other=import_path)

@@ -1,4 +1,5 @@
-"""IPTC ninjs 2.x into stories: the mapping from a ninjs document to story fields, and `import_ninjs` for files.
+"""IPTC ninjs 2.x files into stories: `import_ninjs` reads a file, articles.ninjs maps each document to story fields
+(`from_ninjs`), and `save_ninjs_story` writes them.
 
 A file is one ninjs document, a JSON array of them, or JSON lines (one document a line). A line may also be a story
 line of `dateline export` (`{"kind": "story", "ninjs": {…}, "dateline": {…}}`): its `dateline` extension carries
@@ -10,11 +11,8 @@ agency's `uri` is remembered (ImportedItem, source "ninjs"), so importing its ne
 
 import codecs
 import json
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connections, router, transaction
@@ -22,51 +20,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dateline.accounts.models import Author
+from dateline.articles import ninjs
+from dateline.articles.models import Correction, LiveEntry, Section, Story
 from dateline.images.models import Image, Rendition
 
-from ..html import paragraphs_to_html
-from ..models import Correction, LiveEntry, Story
-from .report import Refused
-from .signals import announce
-from .stories import author_named, imported, link, remember, section_for, story_numbered, tags_named
+from ..report import Refused
+from ..stories import announce, imported, link, plain_text, remember, story_numbered, tags_named
 
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
-MAX_HEADLINE = 300
-NEWS_ID_ROLE = "newsid"
 SOURCE = "ninjs"  # ImportedItem.source of another agency's documents, keyed on their `uri`
-PUBSTATUS = {"usable": Story.Status.PUBLISHED, "withheld": Story.Status.DRAFT, "canceled": Story.Status.UNPUBLISHED}
-
-
-@dataclass
-class StoryData:
-    """A story as a file describes it; `None` means "not said" (an update keeps what is there)."""
-
-    headline: str
-    body: str
-    news_id: int | None = None
-    uri: str = ""
-    summary: str = ""
-    language: str = ""
-    slug: str = ""
-    section: dict | None = None  # {"slug", "name"}
-    tags: list = field(default_factory=list)  # names
-    authors: list = field(default_factory=list)  # {"slug", "name"}
-    story_type: str = Story.Type.NEWS
-    location: str = ""
-    reporting_credit: str = ""
-    status: str = Story.Status.PUBLISHED
-    published_at: datetime | None = None
-    revised_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    version: int | None = None
-    lead_image: dict | None = None
-    lead_image_caption: str = ""
-    lead_image_credit: str = ""
-    corrections: list | None = None
-    live_entries: list | None = None
-    is_demo: bool = False
-    is_export: bool = False  # from `dateline export`: restores everything, News ID and status included
 
 
 # Reading
@@ -128,183 +89,37 @@ def story_data_or_refusal(item):
 
 
 def story_data(item):
-    """StoryData from a ninjs document or an export's story line."""
+    """StoryData (articles.ninjs) from a ninjs document or an export's story line."""
     if not isinstance(item, dict):
         raise Refused("a document must be a JSON object")
     if "kind" in item:
         if item["kind"] != "story":
             raise Refused(f"a {item['kind']!r} line is not a story (import the export file as a whole)")
-        return from_ninjs(object_at(item, "ninjs"), object_at(item, "dateline"))
-    return from_ninjs(item, None)
+        with refusing():
+            return ninjs.from_ninjs(object_at(item, "ninjs"), object_at(item, "dateline"))
+    with refusing():
+        return ninjs.from_ninjs(item, None)
+
+
+@contextmanager
+def refusing():
+    """What the ninjs mapping finds wrong (articles.ninjs.Invalid), as the importers' Refused."""
+    try:
+        yield
+    except ninjs.Invalid as error:
+        raise Refused(error.message) from None
+
+
+def time_of(value, name):
+    """articles.ninjs.time_of, refusing a time that does not parse."""
+    with refusing():
+        return ninjs.time_of(value, name)
 
 
 def object_at(item, key):
     value = item.get(key)
     if not isinstance(value, dict):
         raise Refused(f"{key!r} must be a JSON object")
-    return value
-
-
-# ninjs → fields
-
-
-def from_ninjs(doc, extension):
-    """The story a ninjs document describes; `extension` (from our export, else None) wins where it speaks."""
-    if doc.get("type", "text") != "text":
-        raise Refused(f"a ninjs item of type {doc.get('type')!r} is not a text story")
-    uri = doc.get("uri")
-    if not isinstance(uri, str) or not uri.strip():
-        raise Refused("ninjs needs a 'uri'")
-    data = StoryData(headline=headline_of(doc), body=body_of(doc), uri=uri.strip())
-    data.summary = role_value(doc.get("descriptions"), "summary") or ""
-    data.language = language_of(doc.get("language"))
-    data.slug = text_of(doc.get("slugline"))
-    data.location = text_of(doc.get("located"))
-    data.created_at = time_of(doc.get("contentcreated") or doc.get("firstcreated"), "contentcreated")
-    data.updated_at = time_of(doc.get("versioncreated"), "versioncreated")
-    if extension is None:
-        foreign_details(data, doc)
-    else:
-        data.news_id, data.is_export = news_id_of(doc, extension), True
-        data.version = version_of(doc.get("version"))
-        extension_details(data, extension)
-    return data
-
-
-def headline_of(doc):
-    headline = (role_value(doc.get("headlines"), "main") or text_of(doc.get("title"))).strip()
-    if not headline:
-        raise Refused("no headline (ninjs 'headlines' or 'title')")
-    if len(headline) > MAX_HEADLINE:
-        raise Refused(f"headline is {len(headline)} characters long; the limit is {MAX_HEADLINE}")
-    return headline
-
-
-def body_of(doc):
-    """The main body as HTML; a plain-text body becomes paragraphs."""
-    bodies = doc.get("bodies") if isinstance(doc.get("bodies"), list) else []
-    bodies = [body for body in bodies if isinstance(body, dict) and isinstance(body.get("value"), str)]
-    if not bodies:
-        raise Refused("no body (ninjs 'bodies')")
-    body = next((b for b in bodies if b.get("role") == "main"), bodies[0])
-    if "html" in str(body.get("contenttype", "text/html")):
-        return body["value"]
-    return paragraphs_to_html([line.strip() for line in body["value"].splitlines() if line.strip()])
-
-
-def role_value(items, role):
-    """The value of the item with this role in a ninjs list (headlines, descriptions), else the first one's."""
-    items = (
-        [i for i in items if isinstance(i, dict) and isinstance(i.get("value"), str)] if isinstance(items, list) else []
-    )
-    chosen = next((i for i in items if i.get("role") == role), items[0] if items else None)
-    return chosen["value"] if chosen else None
-
-
-def text_of(value):
-    return value.strip() if isinstance(value, str) else ""
-
-
-def language_of(value):
-    if value in (None, ""):
-        return settings.LANGUAGE_CODE
-    if not isinstance(value, str) or len(value) > 35 or not LANGUAGE_TAG.fullmatch(value):
-        raise Refused(f"language must be a BCP 47 code such as 'en' or 'fa-IR', not {value!r}")
-    return value
-
-
-def time_of(value, name):
-    """An aware datetime from ISO 8601 (a time without an offset is UTC); None when absent."""
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise Refused(f"{name} is not an ISO 8601 time: {value!r}") from None
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
-
-
-def news_id_of(doc, extension):
-    """The News ID of an exported story: in our extension, else in `altids` (role "newsid")."""
-    altids = doc.get("altids") if isinstance(doc.get("altids"), list) else []
-    value = next((a.get("value") for a in altids if isinstance(a, dict) and a.get("role") == NEWS_ID_ROLE), None)
-    value = str(extension.get("news_id", value))
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**63:
-        raise Refused(f"an exported story needs its News ID ('news_id', or 'altids' role {NEWS_ID_ROLE!r})")
-    return int(value)
-
-
-def version_of(value):
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return None
-
-
-def foreign_details(data, doc):
-    """What another agency's document says: status from pubstatus, subjects as tags, people as bylines."""
-    data.news_id = own_news_id(data.uri)
-    first = time_of(doc.get("firstcreated"), "firstcreated") or data.updated_at or data.created_at
-    embargo = time_of(doc.get("embargoed"), "embargoed")
-    data.status = PUBSTATUS.get(doc.get("pubstatus", "usable"), Story.Status.DRAFT)
-    if data.status == Story.Status.PUBLISHED:
-        data.published_at = max(filter(None, [first, embargo]), default=None) or timezone.now()
-    subjects = named(doc.get("subjects"))
-    data.tags = [s["name"].strip()[:100] for s in subjects if s.get("rel") != "section"]
-    data.authors = [person_byline(p) for p in named(doc.get("people")) if p.get("rel") in (None, "author")]
-    if not data.authors and text_of(doc.get("by")):
-        data.authors = [{"name": re.sub(r"^by\s+", "", text_of(doc["by"]), flags=re.IGNORECASE)[:120]}]
-
-
-def own_news_id(uri):
-    """The News ID in one of our own short URLs (SITE_URL/news/N), else None."""
-    match = re.fullmatch(re.escape(settings.SITE_URL) + r"/news/(\d{1,18})", uri) if settings.SITE_URL else None
-    return int(match[1]) if match else None
-
-
-def named(items):
-    items = items if isinstance(items, list) else []
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("name"), str) and i["name"].strip()]
-
-
-def person_byline(person):
-    literal = person.get("literal")
-    return {"name": person["name"].strip()[:120], **({"slug": literal} if isinstance(literal, str) else {})}
-
-
-def extension_details(data, extension):
-    """Our export's `dateline` object: everything ninjs has no lossless place for."""
-    for name in ("story_type", "status", "reporting_credit", "location", "lead_image_caption", "lead_image_credit"):
-        if isinstance(extension.get(name), str):
-            setattr(data, name, extension[name])
-    for name in ("published_at", "revised_at"):
-        setattr(data, name, time_of(extension.get(name), name))
-    if data.status not in Story.Status.values or data.story_type not in Story.Type.values:
-        raise Refused(f"unknown status {data.status!r} or story type {data.story_type!r}")
-    section = extension.get("section")
-    data.section = {"slug": section} if isinstance(section, str) else None
-    data.tags = strings(extension.get("tags"), "tags")
-    data.authors = [{"slug": slug} for slug in strings(extension.get("authors"), "authors")]
-    data.lead_image = extension.get("lead_image") if isinstance(extension.get("lead_image"), dict) else None
-    data.corrections = listed(extension.get("corrections"), "corrections")
-    data.live_entries = listed(extension.get("live_entries"), "live_entries")
-    data.is_demo = extension.get("is_demo") is True
-
-
-def strings(value, name):
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise Refused(f"'{name}' must be a list of strings")
-    return value
-
-
-def listed(value, name):
-    """A list of objects, or None when the file does not say (an update then keeps what is there)."""
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise Refused(f"'{name}' must be a list of objects")
     return value
 
 
@@ -336,7 +151,7 @@ def record(report, path, line, result):
         return
     try:
         with transaction.atomic():
-            created = save_story(result)[1]
+            created = save_ninjs_story(result)[1]
     except Refused as refusal:
         refusal.line = refusal.line or line
         report.refused.append(refusal.located(path))
@@ -347,7 +162,7 @@ def record(report, path, line, result):
     report.saved(created)
 
 
-def save_story(data, announced=True):
+def save_ninjs_story(data, announced=True):
     """Create or update the story `data` describes (with its tags, bylines, notes and entries): (story, is it new).
 
     An export restores everything, status included. A foreign document's status applies to a new story only: an
@@ -357,7 +172,7 @@ def save_story(data, announced=True):
     story = existing_story(data) or Story(news_id=data.news_id)
     created = story.pk is None
     fill_story(story, data)
-    story.section = section_for(data.section["slug"], data.section.get("name", "")) if data.section else None
+    story.section = section_of(data.section)
     story.lead_image = image_for(data.lead_image)
     story.save()
     tags, authors = tags_named(data.tags), authors_for(data.authors)
@@ -383,6 +198,13 @@ def fill_story(story, data):
     story.slug = slugify(data.slug, allow_unicode=True)[:255] if data.slug else ""
     if created and data.version:
         story.version = data.version - 1  # save() counts this save: the story keeps the version it was exported at
+
+
+def section_of(described):
+    """The section a file names (by slug; made with its name when missing), or None."""
+    if not described:
+        return None
+    return Section.objects.for_slug(described["slug"], plain_text(described.get("name", "")))
 
 
 def existing_story(data):
@@ -416,7 +238,7 @@ def authors_for(bylines):
     for byline in bylines:
         author = Author.objects.filter(slug=byline["slug"]).first() if byline.get("slug") else None
         if author is None and byline.get("name"):
-            author = author_named(byline["name"])
+            author = Author.objects.for_name(plain_text(byline["name"]))
         if author is None:
             raise Refused(f"no author has the slug {byline.get('slug')!r}")
         if author not in authors:

@@ -16,11 +16,13 @@ from urllib.error import HTTPError, URLError
 import feedparser
 from django.db import DatabaseError, transaction
 
-from ..html import paragraphs_to_html
-from ..models import Story
-from .detect import refuse_internal_dtd
-from .report import Refused
-from .stories import ImportedStory, author_named, headline_from, plain_text, save_story, tags_named
+from dateline.accounts.models import Author
+from dateline.articles.html import paragraphs_to_html
+from dateline.articles.models import Story
+
+from ..detect import refuse_internal_dtd
+from ..report import Refused
+from ..stories import ImportedStory, headline_from, plain_text, save_imported_story, tags_named
 
 URL = re.compile(r"https?://", re.IGNORECASE)
 MAX_FETCH_BYTES = 20 * 1024 * 1024
@@ -109,11 +111,11 @@ def import_entry(entry, source, language, report, where):
     try:
         fields = entry_fields(entry, language)
         with transaction.atomic():
-            _, created = save_story(
+            _, created = save_imported_story(
                 ImportedStory(
                     source=source,
                     tags=tags_named(tag.get("label") or tag.get("term") or "" for tag in entry.get("tags") or []),
-                    authors=[author_named(name) for name in author_names(entry)],
+                    authors=[Author.objects.for_name(name) for name in author_names(entry)],
                     **fields,
                 )
             )

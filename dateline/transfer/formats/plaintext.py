@@ -13,18 +13,25 @@ Security Key: ... Captcha refresh ... Page Generated in 0/3907 sec   (page chrom
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..datelines import parse_dateline
-from .report import Refused
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import Truncator
+
+from dateline.articles.datelines import parse_dateline
+from dateline.articles.html import paragraphs_to_html
+from dateline.articles.models import Story
+
+from ..report import Refused
+from ..stories import LANGUAGE_TAG, MAX_HEADLINE, MAX_LANGUAGE, announce, story_numbered
 
 HEADER = re.compile(r"(News ID|Published|Language):\s*(.*)", re.IGNORECASE)
 CHROME = re.compile(r"Security Key:.*|Captcha refresh|Page Generated in .* sec", re.IGNORECASE)
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-MAX_HEADLINE = 300
-MAX_LANGUAGE = 35
+SUMMARY_CHARS = 300
 
 
 @dataclass
@@ -125,3 +132,53 @@ def parse_language(number, value):
     if len(value) > MAX_LANGUAGE or not LANGUAGE_TAG.fullmatch(value):
         raise Refused(f"language must be a BCP 47 code such as 'en' or 'fa-IR', not {value!r}", number)
     return value
+
+
+# Writing
+
+
+def import_file(path, report, data=None):
+    """Import one file in its own transaction; a refusal is recorded in the report, never half-written. `data`: the
+    file's bytes, when the caller has read them already."""
+    try:
+        data = path.read_bytes() if data is None else data
+    except OSError as error:
+        report.refused.append(f"{path}: cannot be read ({error.strerror})")
+        return
+    try:
+        parsed = parse(data)
+        with transaction.atomic():
+            created = save_plaintext_story(parsed)
+    except Refused as refusal:
+        report.refused.append(refusal.located(path))
+        return
+    report.saved(created)
+
+
+def save_plaintext_story(parsed):
+    """Create or update the story with this News ID. True when it is new."""
+    story = story_numbered(parsed.news_id) or Story(news_id=parsed.news_id)
+    created = story.pk is None
+    fill_plaintext_story(story, parsed)
+    story.save()
+    announce(story, created)
+    return created
+
+
+def fill_plaintext_story(story, parsed):
+    """Give a story the content of a parsed file. A new story is published; an update keeps the editors' decision
+    (an unpublished story stays unpublished)."""
+    story.headline = parsed.headline
+    story.body = paragraphs_to_html(parsed.paragraphs)
+    story.summary = summary_of(parsed.paragraphs[0])
+    story.language = parsed.language or settings.LANGUAGE_CODE
+    story.published_at = parsed.published_at
+    if story.pk is None:
+        story.status = Story.Status.PUBLISHED
+
+
+def summary_of(paragraph):
+    """The paragraph cut to SUMMARY_CHARS characters, as Truncator.chars cuts it; a paragraph that fits (most do) is
+    only NFC-normalised, as Truncator would return it, without its walk over every character."""
+    text = unicodedata.normalize("NFC", paragraph)
+    return text if len(text) <= SUMMARY_CHARS else Truncator(text).chars(SUMMARY_CHARS)

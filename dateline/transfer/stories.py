@@ -1,5 +1,6 @@
 """Writing what the feed and WordPress importers read: stories keyed on their source's id, and the tags,
-sections and bylines they name (found when they exist, made when they do not)."""
+sections and bylines they name (found when they exist, made when they do not: the models' managers,
+`Tag.objects.for_name`, `Section.objects.for_slug`, `Author.objects.for_name`)."""
 
 import hashlib
 import html
@@ -10,26 +11,25 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connections, router
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
-from dateline.accounts.models import Author
+from dateline.articles.models import ImportedItem, Section, Story, Tag
+from dateline.articles.signals import story_imported
 
-from ..models import ImportedItem, Section, Story, Tag
-from .plaintext import LANGUAGE_TAG, MAX_HEADLINE, MAX_LANGUAGE
 from .report import Refused
-from .signals import announce
 
 MAX_KEY = 500
-MAX_NAME = 100
-MAX_AUTHOR = 120
 SUMMARY_CHARS = 300
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"\s+")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+MAX_HEADLINE = 300
+MAX_LANGUAGE = 35
 
 
 @dataclass
 class ImportedStory:
-    """A story as a source describes it; `status` is applied to a new story only (see save_story)."""
+    """A story as a source describes it; `status` is applied to a new story only (see save_imported_story)."""
 
     source: str
     key: str
@@ -90,7 +90,7 @@ def remember(source, key, **targets):
     ImportedItem.objects.update_or_create(source=fit(source), key=fit(key), defaults=targets)
 
 
-def save_story(item):
+def save_imported_story(item):
     """Create or update the story this source item became: the story, and True when it is new.
 
     A new story takes the source's status; an update refreshes the content and keeps the editors' status (an
@@ -116,6 +116,11 @@ def save_story(item):
     return story, created
 
 
+def announce(story, created, tags=(), authors=()):
+    """Tell the listeners that an import saved `story` with these tags and bylines; call inside its transaction."""
+    story_imported.send(Story, story=story, created=created, tags=list(tags), authors=list(authors))
+
+
 def story_numbered(news_id):
     """The story with this News ID, or None. An import asks this for every story, and most are new: then it costs one
     small query, in SQL (building any ORM query cost more than running it); a story that exists is then read."""
@@ -135,41 +140,6 @@ def link(story, created, tags, authors):
             getattr(story, name).add(*items)
 
 
-def free_slug(model, name, limit=120):
-    """A slug from the name that no row of the model has yet: ports, ports-2, …"""
-    base = slugify(name, allow_unicode=True)[: limit - 6].strip("-") or model._meta.model_name
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-def tag_named(name, slug=""):
-    """The tag with this name (any case) or slug, made when there is none."""
-    name = plain_text(name)[:MAX_NAME]
-    slug = slugify(slug or name, allow_unicode=True)[:120]
-    tag = Tag.objects.filter(name__iexact=name).first() or (slug and Tag.objects.filter(slug=slug).first())
-    return tag or Tag.objects.create(name=name, slug=free_slug(Tag, slug or name))
-
-
 def tags_named(names):
-    """Tags for these names, each once, in order; empty names are ignored."""
-    tags = []
-    for name in names:
-        if plain_text(name) and (tag := tag_named(name)) not in tags:
-            tags.append(tag)
-    return tags
-
-
-def section_for(slug, name, parent=None):
-    """The section with this slug, made (under parent) when there is none. An existing one is left as it is."""
-    slug = slugify(slug or name, allow_unicode=True)[:120] or free_slug(Section, name)
-    section = Section.objects.filter(slug=slug).first()
-    return section or Section.objects.create(slug=slug, name=plain_text(name)[:MAX_NAME] or slug, parent=parent)
-
-
-def author_named(name):
-    """The byline with exactly this name, made when there is none."""
-    name = plain_text(name)[:MAX_AUTHOR]
-    return Author.objects.filter(name=name).first() or Author.objects.create(name=name)
+    """Tags for a source's names (their text only), each once, in order; empty names are ignored."""
+    return Tag.objects.for_names(plain_text(name) for name in names)

@@ -4,7 +4,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from dateline.transfer import export_lines
+from ...export import export_lines
 
 PROGRESS_EVERY = 1000
 FALLBACK_SITE_URL = "http://localhost:8000"

@@ -22,22 +22,21 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from lxml import etree
 
-from dateline.articles.importers.detect import refuse_internal_dtd
-from dateline.articles.importers.feeds import read
-from dateline.articles.importers.report import Refused
-from dateline.articles.importers.stories import (
+from dateline.accounts.models import Author
+from dateline.articles.models import Section, Story, Tag
+
+from ..comments import WORDPRESS_STATUS, ImportedComment, import_comments
+from ..detect import refuse_internal_dtd
+from ..report import Refused
+from ..stories import (
     ImportedStory,
-    author_named,
     headline_from,
     imported,
     plain_text,
     remember,
-    save_story,
-    section_for,
-    tag_named,
+    save_imported_story,
 )
-from dateline.articles.models import Story
-from dateline.comments.importers import WORDPRESS_STATUS, ImportedComment, import_comments
+from .feeds import read
 
 WP_NAMESPACE = re.compile(r"http://wordpress\.org/export/1\.[0-2]/")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -136,7 +135,7 @@ def import_item(export, item, location, report):
     try:
         fields = post_fields(export, item, post_id, status)
         with transaction.atomic():
-            story, created = save_story(story_of(export, item, fields))
+            story, created = save_imported_story(story_of(export, item, fields))
             import_comments(story, f"wordpress-comment:{export.site}", comments_of(export, item))
     except Refused as refusal:
         report.refused.append(f"{where}: {refusal.message}")
@@ -175,7 +174,7 @@ def story_of(export, item, fields):
     return ImportedStory(
         **fields,
         section=section,
-        tags=unique([tag_named(name, slug) for slug, name in tags + other_categories]),
+        tags=unique([Tag.objects.for_name(plain_text(name), slug) for slug, name in tags + other_categories]),
         authors=[byline(export, login) for login in logins(item)],
     )
 
@@ -213,8 +212,8 @@ def section_of(export, nicename, name):
     """The section for a category, its parent sections made first."""
     parent = None
     for ancestor in reversed(ancestors(export, nicename)):
-        parent = section_for(ancestor, category_name(export, ancestor), parent)
-    return section_for(nicename, category_name(export, nicename, name), parent)
+        parent = Section.objects.for_slug(ancestor, plain_text(category_name(export, ancestor)), parent)
+    return Section.objects.for_slug(nicename, plain_text(category_name(export, nicename, name)), parent)
 
 
 def category_name(export, nicename, default=""):
@@ -233,7 +232,7 @@ def byline(export, login):
     record = imported(source, login)
     if record and record.author:
         return record.author
-    author = author_named(export.authors.get(login) or login)
+    author = Author.objects.for_name(plain_text(export.authors.get(login) or login))
     remember(source, login, author=author)
     return author
 

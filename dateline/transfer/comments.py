@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_ipv46_address
 from django.utils.html import strip_tags
 
-from dateline.articles.importers.stories import imported, remember
+from dateline.comments.models import NAME_MAX, Comment
 
-from .models import NAME_MAX, Comment
+from .stories import imported, remember
 
 # WordPress's wp:comment_approved values; others ("trash", "post-trashed") are not imported.
 WORDPRESS_STATUS = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING, "spam": Comment.Status.SPAM}

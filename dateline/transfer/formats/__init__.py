@@ -1,0 +1,1 @@
+"""The formats `dateline import` reads: plain text, RSS and Atom feeds, WordPress exports, ninjs."""
