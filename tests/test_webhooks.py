@@ -16,6 +16,7 @@ from standardwebhooks import Webhook
 from dateline.articles.models import Correction, Story
 from dateline.articles.workflow import publish, save_story, unpublish
 from dateline.comments.models import Comment
+from dateline.comments.moderation import moderate
 from dateline.ops import outbound
 from dateline.webhooks.models import Delivery, Endpoint
 from dateline.webhooks.tasks import RETRY_DELAYS
@@ -105,8 +106,7 @@ def test_each_change_is_its_own_event_and_a_draft_is_none(receiver):
     save_story(story, editor)
     Correction.objects.create(story=story, text="An earlier version misspelt a name.")
     comment = make_comment(story, status=Comment.Status.PENDING)
-    comment.status = Comment.Status.APPROVED
-    comment.save()
+    moderate(comment, Comment.Status.APPROVED)
     unpublish(story, editor)
     run_due_jobs()
     events = receiver.events(secret)
@@ -115,6 +115,14 @@ def test_each_change_is_its_own_event_and_a_draft_is_none(receiver):
     ]  # fmt: skip
     assert events[1]["data"]["headline"] == "A new headline"
     assert events[3]["data"]["id"] == comment.pk and events[3]["data"]["status"] == "approved"
+
+
+def test_imported_comments_are_not_announced(receiver):
+    """Comments an import brings in approved are history, not news: no comment.approved for them."""
+    add_endpoint(receiver.url, "comment.approved")
+    make_comment(make_story(), status=Comment.Status.APPROVED)
+    run_due_jobs()
+    assert receiver.requests == []
 
 
 def test_an_endpoint_receives_only_the_events_it_chose(receiver):

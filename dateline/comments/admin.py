@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Comment
+from .moderation import moderate
 
 
 def moderation_action(status, description):
@@ -11,9 +12,8 @@ def moderation_action(status, description):
     @admin.action(permissions=["moderate"], description=description)
     def action(modeladmin, request, queryset):
         comments = list(queryset)
-        for comment in comments:  # one save each, so listeners (the page cache) hear of every change
-            comment.status = status
-            comment.save(update_fields=["status"])
+        for comment in comments:
+            moderate(comment, status)
         count = len(comments)
         modeladmin.message_user(
             request,

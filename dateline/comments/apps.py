@@ -8,7 +8,6 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import cachekeys, signals
+        from . import cachekeys
 
         cachekeys.connect()
-        signals.connect()

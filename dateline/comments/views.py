@@ -15,6 +15,7 @@ from dateline.articles.views import published_story, render_story
 from .forms import CommentForm, issue_stamp
 from .limits import comment_wait, refused_form
 from .models import Comment
+from .signals import comment_approved
 
 RECEIVED = "received"
 KEPT_FIELDS = ("name", "email", "body")
@@ -38,6 +39,8 @@ def post_comment(request, news_id):
     if not settings.COMMENTS_MODERATION:
         comment.status = Comment.Status.APPROVED
     comment.save()
+    if comment.status == Comment.Status.APPROVED:
+        comment_approved.send(Comment, comment=comment)
     return redirect(f"{story.get_absolute_url()}?comment={RECEIVED}#comments")
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
+from dateline.comments import moderation
 from dateline.comments.models import Comment
 
 from ..auth import token_required
@@ -43,8 +44,7 @@ def moderate(request, pk, status):
     """Set a comment's status and return it."""
     require_moderator(request.auth)
     comment = get_object_or_404(Comment.objects.select_related("story"), pk=pk)
-    comment.status = status
-    comment.save(update_fields=["status"])
+    moderation.moderate(comment, status)
     return comment_data(comment)
 
 
