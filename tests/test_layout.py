@@ -3,8 +3,6 @@
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "dateline"
 COMPOSITION = {"__init__", "__main__", "apps", "asgi", "settings", "urls", "views", "wsgi"}
 ARTICLES_SURFACE = 45  # names other apps may import from articles: its models and a small public interface
