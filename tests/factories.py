@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from dateline.accounts.models import Author
 from dateline.articles.models import Section, Story
@@ -84,6 +85,10 @@ def names(related):
 
 
 def run_due_jobs():
-    """What one `dateline worker` does with the jobs that are due, in this process and transaction."""
+    """What one `dateline worker` does with the jobs that are due (jobs they queue included, once due), in this
+    process and transaction: its loop would close the test's database connection between jobs."""
     options = dict(interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None)
-    Worker(queue_names=["default"], excluded_queue_names=[], worker_id="test-worker", **options).run()
+    worker = Worker(queue_names=["default"], excluded_queue_names=[], worker_id="test-worker", **options)
+    while (job := DBTaskResult.objects.ready().first()) is not None:
+        job.claim(worker.worker_id)
+        worker.run_task(job)
