@@ -3,6 +3,7 @@
 In each, nothing that was acknowledged is lost and nothing is half-written.
 """
 
+import http.client
 import json
 import os
 import shlex
@@ -267,7 +268,7 @@ def write_stories(base, token, writer, acknowledged):
             status, story = api(
                 base, token, "POST", "/stories", {"headline": headline, "summary": "", "body_html": body}
             )
-        except OSError:
+        except (OSError, http.client.HTTPException):  # the server died, mid-answer perhaps
             return
         if status == 201:
             acknowledged["stories"][story["news_id"]] = (headline, story["body_html"], story["version"])
@@ -280,7 +281,7 @@ def moderate_comments(base, token, acknowledged):
             for comment in pending:
                 if api(base, token, "POST", f"/comments/{comment['id']}/approve")[0] == 200:
                     acknowledged["comments"].append(comment["id"])
-    except OSError:
+    except (OSError, http.client.HTTPException):  # the server died, mid-answer perhaps
         return
 
 
