@@ -19,6 +19,7 @@ from dateline.api.models import ApiToken
 from dateline.wsgi import application
 
 from .factories import make_comment, make_member, make_section, make_story
+from .processes import postgres_url
 
 # What the document promises. (Not "the API accepts every schema-valid request": a well-formed cursor from nowhere or
 # a story another reporter owns is rightly refused with a documented 400, 403 or 404.)
@@ -54,6 +55,9 @@ def role(request, settings, newsroom):
     return request.param, request.param and ApiToken.issue(make_member(request.param))[1]
 
 
+@pytest.mark.skipif(
+    bool(postgres_url()), reason="the document does not depend on the database: fuzzed once, by make test"
+)
 @schema.parametrize()
 @settings(
     max_examples=6, deadline=None, derandomize=True,
