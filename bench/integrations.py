@@ -106,7 +106,7 @@ def main():
         database = stack.enter_context(scratch_postgres_database(postgres_url()) if postgres_url() else nullcontext())
         port = free_port()
         env = {"DATELINE_VAR": str(directory), "DATABASE_URL": database or "", "REDIS_URL": "",
-               "WEBHOOKS_ALLOW_PRIVATE": "1"}  # fmt: skip
+               "WEBHOOKS_ALLOW_PRIVATE": "1", "API_WRITE_RATE": "100000/m"}  # fmt: skip
         edge_port = stack.enter_context(varnish_in_front(port))
         if edge_port:
             env |= {"EDGE_CACHE": "varnish", "EDGE_CACHE_URL": f"http://127.0.0.1:{edge_port}"}
