@@ -10,52 +10,32 @@ page through Varnish shows the story. Prints p50, p90 and max of each. Loopback 
 """
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack, nullcontext
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.measure import varnish_in_front  # noqa: E402
 from tests.processes import (  # noqa: E402
     DATELINE,
+    Recorder,
     editor_token,
     environment,
     fetch,
     free_port,
     postgres_url,
+    recording,
     run_dateline,
     scratch_postgres_database,
     serving,
     stop,
 )
 from tests.test_faults import api  # noqa: E402
-
-
-class Receiver(ThreadingHTTPServer):
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.arrivals = {}
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.arrivals.setdefault(body.split(b'"news_id": ')[1].split(b",")[0].decode(), time.monotonic())
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 def publish(base, token, headline):
@@ -73,15 +53,16 @@ def spread(seconds):
 
 
 def webhook_latencies(base, token, env, count):
-    receiver = Receiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    run_dateline("webhook", "add", receiver.url, "--events", "story.published", env=env)
-    published = dict(publish(base, token, f"Webhook bench {n}") for n in range(count))
-    deadline = time.monotonic() + 60
-    while len(receiver.arrivals) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    receiver.shutdown()
-    return [receiver.arrivals[news_id] - at for news_id, at in published.items() if news_id in receiver.arrivals]
+    with recording(Recorder(status=204)) as receiver:
+        run_dateline("webhook", "add", receiver.url + "/hook", "--events", "story.published", env=env)
+        published = dict(publish(base, token, f"Webhook bench {n}") for n in range(count))
+        deadline = time.monotonic() + 60
+        while len(receiver.calls) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    arrivals = {}
+    for (*_, body), at in zip(receiver.calls, receiver.times):  # noqa: B905 (a request cut off by the stop has no body)
+        arrivals.setdefault(str(json.loads(body)["data"]["news_id"]), at)
+    return [arrivals[news_id] - at for news_id, at in published.items() if news_id in arrivals]
 
 
 def purge_latencies(base, edge, token, count):

@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 DATELINE = [sys.executable, "-m", "dateline"]
@@ -55,6 +57,15 @@ def wait_for(url, seconds=60):
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer in {seconds} s")
+
+
+def wait_until(condition, seconds):
+    """Seconds until `condition()` held, checked every 20 ms; fails the test after `seconds`."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds, f"not within {seconds} s"
+        time.sleep(0.02)
+    return time.monotonic() - started
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -176,3 +187,43 @@ def start_varnish(vcl, port):
 def stop_varnish(process):
     stop(process)
     shutil.rmtree(process.directory, ignore_errors=True)
+
+
+class Recorder(ThreadingHTTPServer):
+    """A server Dateline calls (a webhook receiver, a WebSub hub, an edge cache, a CDN's API), on loopback: records
+    each request as (method, path, headers with lower-case names, body) in `calls`, when it came in `times`
+    (time.monotonic()), and answers `status`."""
+
+    def __init__(self, status=200):
+        super().__init__(("127.0.0.1", 0), RecorderHandler)
+        self.calls, self.times, self.status = [], [], status
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class RecorderHandler(BaseHTTPRequestHandler):
+    def record(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.times.append(time.monotonic())
+        self.server.calls.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(self.server.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PURGE = record
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def recording(server):
+    """`server` (a Recorder) answering in a thread for the duration of the block."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -7,9 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,55 +17,29 @@ from dateline.ops import edge
 from .factories import run_due_jobs
 from .processes import (
     DATELINE,
+    Recorder,
     editor_token,
     environment,
     fetch,
     free_port,
     postgres_url,
+    recording,
     run_dateline,
     serving,
     start_varnish,
     stop,
     stop_varnish,
+    wait_until,
 )
 from .test_faults import api
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Recorder(ThreadingHTTPServer):
-    """A stand-in for an edge server or a CDN's API: records (method, path, headers, body), answers 200."""
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), RecorderHandler)
-        self.calls = []
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class RecorderHandler(BaseHTTPRequestHandler):
-    def handle_any(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.calls.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_PURGE = do_POST = handle_any
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def recorder():
-    server = Recorder()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with recording(Recorder()) as server:
+        yield server
 
 
 def test_long_keys_are_hashed_the_same_in_headers_and_purges():
@@ -178,15 +149,6 @@ def edge_get(site, path):
     return fetch(site["edge"] + path)
 
 
-def until(condition, seconds=5.0):
-    """Seconds until `condition()` held (fails after `seconds`)."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < seconds, "not within the time"
-        time.sleep(0.02)
-    return time.monotonic() - started
-
-
 def test_varnish_serves_pages_and_a_change_on_one_node_purges_exactly_its_pages(edge_site):
     site, token = edge_site, editor_token(edge_site["env"])
     seed = "/news/318214/foreign-combat-forces-to-leave-iraq-in-15-days-military"
@@ -200,7 +162,7 @@ def test_varnish_serves_pages_and_a_change_on_one_node_purges_exactly_its_pages(
                                                                      "section": "world"})  # fmt: skip
     assert status == 201
     assert api(site["node_b"], token, "POST", f"/stories/{story['news_id']}/publish")[0] == 200
-    published = until(lambda: "Edge test story" in edge_get(site, "/")[2])
+    published = wait_until(lambda: "Edge test story" in edge_get(site, "/")[2], 5)
     assert published < 1.0
     assert edge_get(site, pages["unrelated"])[1]["X-Edge-Cache"] == "hit"  # the Sport page was left alone
     # An update purges the story's own page; a correction too.
@@ -210,14 +172,14 @@ def test_varnish_serves_pages_and_a_change_on_one_node_purges_exactly_its_pages(
     patch = {"version": story["version"] + 1, "headline": "Edge test story, revised"}
     status, _ = api(site["node_b"], token, "PATCH", f"/stories/{story['news_id']}", patch)
     assert status == 200, _
-    updated = until(lambda: "Edge test story, revised" in edge_get(site, story_url)[2])
+    updated = wait_until(lambda: "Edge test story, revised" in edge_get(site, story_url)[2], 5)
     assert updated < 1.0
     correction = (
         "from dateline.articles.models import Correction, Story\n"
         f"Correction.objects.create(story=Story.objects.get(news_id={story['news_id']}), text='Edge correction.')"
     )
     run_dateline("shell", "-c", correction, env=site["env"])
-    corrected = until(lambda: "Edge correction." in edge_get(site, story_url)[2])
+    corrected = wait_until(lambda: "Edge correction." in edge_get(site, story_url)[2], 5)
     assert corrected < 1.0
     assert edge_get(site, pages["unrelated"])[1]["X-Edge-Cache"] == "hit"
     print(f"through Varnish: publish {published:.3f} s, update {updated:.3f} s, correction {corrected:.3f} s")

@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import time
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from dateline.ops.models import WorkerBeat
 
 from .factories import make_member, make_story, run_due_jobs
 from .jobs import fail, tally
-from .processes import DATELINE, environment, postgres_url, run_dateline, scratch_postgres_database
+from .processes import DATELINE, environment, postgres_url, run_dateline, scratch_postgres_database, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -145,19 +144,12 @@ def start_worker(env, *args):
     return subprocess.Popen(argv, env=environment(**env), start_new_session=True)
 
 
-def wait_until(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_a_job_whose_worker_is_killed_mid_job_runs_again_on_another(scratch_site, tmp_path):
     """`kill -9` of a worker mid-job: another worker runs the job again, to the end, once more."""
     log = tmp_path / "jobs.log"
     enqueue(scratch_site, log, "slow", seconds=30)
     first = start_worker(scratch_site)
-    wait_until(lambda: log.exists() and "slow started" in log.read_text())
+    wait_until(lambda: log.exists() and "slow started" in log.read_text(), 60)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
     enqueue(scratch_site, log, "after", seconds=0)

@@ -1,9 +1,7 @@
 """JSON Feed 1.1 beside every RSS/Atom feed, and WebSub: hubs named by the feeds, pinged on publish and correction."""
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -17,6 +15,7 @@ from dateline.articles.models import Correction, Tag
 from dateline.articles.workflow import publish
 
 from .factories import make_author, make_member, make_section, make_story, run_due_jobs
+from .processes import Recorder, recording
 
 pytestmark = pytest.mark.django_db
 # feedparser's last release (6.0.14) does not read JSON Feed: the 1.1 specification, as a JSON Schema, referees it.
@@ -92,36 +91,27 @@ def test_feeds_name_their_hubs(client, seed, settings, url):
         assert [link.href for link in feed.feed.links if link.rel == "hub"] == settings.WEBSUB_HUBS
 
 
-class Hub(ThreadingHTTPServer):
+class Hub(Recorder):
+    """A WebSub hub on loopback (answering 204 unless told otherwise)."""
+
     def __init__(self):
-        super().__init__(("127.0.0.1", 0), HubHandler)
-        self.pings, self.status = [], 204
+        super().__init__(status=204)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/"
+        return super().url + "/"
 
-
-class HubHandler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        self.server.pings.append(parse_qs(body))
-        self.send_response(self.server.status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+    @property
+    def pings(self):
+        return [parse_qs(body.decode()) for _, _, _, body in self.calls]
 
 
 @pytest.fixture
 def hub(settings):
-    server = Hub()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.WEBSUB_HUBS = [server.url]
     settings.SITE_URL = "https://news.example.org"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with recording(Hub()) as server:
+        settings.WEBSUB_HUBS = [server.url]
+        yield server
 
 
 def test_a_publish_pings_the_hub_with_every_feed_the_story_is_on(hub, seed):

@@ -2,9 +2,7 @@
 
 import io
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -22,46 +20,37 @@ from dateline.webhooks.models import Delivery, Endpoint
 from dateline.webhooks.tasks import RETRY_DELAYS
 
 from .factories import make_comment, make_member, make_story, run_due_jobs
+from .processes import Recorder, recording
 
 pytestmark = pytest.mark.django_db
 
 
-class Receiver(ThreadingHTTPServer):
-    """A real HTTP receiver on loopback: records each request, answers with `status`."""
+class Receiver(Recorder):
+    """A real HTTP receiver on loopback (answering 204 unless told otherwise)."""
 
     def __init__(self):
-        super().__init__(("127.0.0.1", 0), ReceiverHandler)
-        self.requests, self.status = [], 204
+        super().__init__(status=204)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks/dateline"
+        return super().url + "/hooks/dateline"
+
+    @property
+    def requests(self):
+        """(headers, body text) of each request received."""
+        return [(headers, body.decode()) for _, _, headers, body in self.calls]
 
     def events(self, secret):
         """The bodies received, each verified as Standard Webhooks says (a bad signature raises)."""
         return [Webhook(secret).verify(body, headers) for headers, body in self.requests]
 
 
-class ReceiverHandler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.requests.append(({k.lower(): v for k, v in self.headers.items()}, body.decode()))
-        self.send_response(self.server.status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = True  # the receiver is on loopback
     settings.SITE_URL = "https://news.example.org"
-    server = Receiver()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with recording(Receiver()) as server:
+        yield server
 
 
 def add_endpoint(url, events="story.published,story.updated,story.unpublished,story.corrected,comment.approved"):

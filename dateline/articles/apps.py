@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from . import cachekeys, websub
+        from . import cachekeys, signals, websub
 
         cachekeys.connect()
+        signals.connect()
         websub.connect()

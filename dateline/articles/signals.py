@@ -1,5 +1,6 @@
 """What the articles app announces; the newsroom keeps revisions and the audit log from these."""
 
+from django.db.models.signals import post_save
 from django.dispatch import Signal
 
 # sender=Story; story, user, changed (list of field names; empty for a new story's first save)
@@ -15,3 +16,18 @@ story_imported = Signal()
 # processes that prepare new stories, before it writes them: a receiver of post_save or story_imported may do its
 # costly part here and keep the result on the story, under a name of its own, for when the story is written.
 story_prepared = Signal()
+# sender=Story; story, correction. A correction (of any kind) was added to a public story, however it was added
+# (the admin, the API): webhooks and WebSub hubs hear of it.
+story_corrected = Signal()
+
+
+def correction_added(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and instance.story.is_live:
+        story_corrected.send(type(instance.story), story=instance.story, correction=instance)
+
+
+def connect():
+    """ArticlesConfig.ready."""
+    from .models import Correction
+
+    post_save.connect(correction_added, sender=Correction, dispatch_uid="articles-correction-added")

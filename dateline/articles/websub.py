@@ -2,20 +2,18 @@
 the feeds the story is on, so subscribers hear of it at once instead of polling."""
 
 import logging
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models.signals import post_save
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from dateline.ops import outbound
-from dateline.ops.jobs import task
+from dateline.ops.jobs import retry, task
 
 from .links import absolute_url
-from .models import Correction, Story
-from .signals import story_status_changed, story_went_live
+from .models import Story
+from .signals import story_corrected, story_status_changed, story_went_live
 
 logger = logging.getLogger("dateline.websub")
 FORMATS = ("rss", "atom", "json")
@@ -60,10 +58,7 @@ def ping(hub, urls, attempt):
         failure = None if 200 <= response.status < 300 else f"HTTP {response.status}"
     except (outbound.Refused, *outbound.FAILURES) as error:
         failure = f"{type(error).__name__}: {error}"
-    if failure and attempt <= len(RETRY_DELAYS):
-        later = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt - 1])
-        ping.using(run_after=later).enqueue(hub, urls, attempt + 1)
-    elif failure:
+    if failure and not retry(ping, attempt, RETRY_DELAYS, hub, urls):
         raise RuntimeError(f"WebSub hub {hub} failed {attempt} times; last: {failure}")
     return failure or "ok"
 
@@ -77,13 +72,12 @@ def went_live(sender, story, **kwargs):
     announce(story)
 
 
-def corrected(sender, instance, created, raw=False, **kwargs):
-    if created and not raw and instance.story.is_live:
-        announce(instance.story)
+def corrected(sender, story, **kwargs):
+    announce(story)
 
 
 def connect():
     """ArticlesConfig.ready."""
     story_status_changed.connect(status_changed, sender=Story, dispatch_uid="websub-status")
     story_went_live.connect(went_live, sender=Story, dispatch_uid="websub-went-live")
-    post_save.connect(corrected, sender=Correction, dispatch_uid="websub-corrected")
+    story_corrected.connect(corrected, sender=Story, dispatch_uid="websub-corrected")

@@ -12,15 +12,13 @@ twice is harmless). EDGE_CACHE chooses the backend:
 
 import json
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
 from dateline import pagecache
 
 from . import outbound
-from .jobs import task
+from .jobs import retry, task
 
 logger = logging.getLogger("dateline.edge")
 RETRY_DELAYS = [5, 30, 120, 600, 1800]
@@ -51,11 +49,9 @@ def purge(keys, attempt):
     try:
         BACKENDS[settings.EDGE_CACHE](keys)
     except (PurgeFailed, outbound.Refused, *outbound.FAILURES) as error:
-        if attempt > len(RETRY_DELAYS):
+        if not retry(purge, attempt, RETRY_DELAYS, keys):
             raise
         logger.warning("Edge purge failed (%s); trying again", error)
-        later = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt - 1])
-        purge.using(run_after=later).enqueue(keys, attempt + 1)
         return f"failed: {error}"
     return len(keys)
 

@@ -26,8 +26,18 @@ try:
 except ImportError:
     from django_tasks import task
 
-__all__ = ["task", "beat", "requeue_orphans", "run_again", "beat_interval"]
+__all__ = ["task", "retry", "beat", "requeue_orphans", "run_again", "beat_interval"]
 logger = logging.getLogger("dateline.jobs")
+
+
+def retry(job, attempt, delays, *args):
+    """After attempt number `attempt` of `job(*args, attempt)` failed, queue the next one `delays[attempt - 1]`
+    seconds later; returns when, or None once every delay is used up (the caller gives up)."""
+    if attempt > len(delays):
+        return None
+    at = timezone.now() + timedelta(seconds=delays[attempt - 1])
+    job.using(run_after=at).enqueue(*args, attempt + 1)
+    return at
 
 
 def beat_interval():

@@ -3,15 +3,13 @@ API's story or comment object as it was at that moment."""
 
 import json
 
-from django.db.models.signals import post_save
 from django.utils import timezone
 from ninja.renderers import NinjaJSONEncoder
 
 from dateline.api.v1.comments import comment_data
 from dateline.api.v1.schemas import CommentOut, StoryOut
 from dateline.api.v1.stories import story_data
-from dateline.articles.models import Correction
-from dateline.articles.signals import story_saved, story_status_changed, story_went_live
+from dateline.articles.signals import story_corrected, story_saved, story_status_changed, story_went_live
 from dateline.articles.workflow import CONTENT_FIELDS
 from dateline.comments.signals import comment_approved
 
@@ -57,9 +55,8 @@ def saved(sender, story, changed, **kwargs):
         announce("story.updated", story_object(story))
 
 
-def corrected(sender, instance, created, raw=False, **kwargs):
-    if created and not raw and instance.story.is_live:
-        announce("story.corrected", story_object(instance.story))
+def corrected(sender, story, **kwargs):
+    announce("story.corrected", story_object(story))
 
 
 def approved(sender, comment, **kwargs):
@@ -71,5 +68,5 @@ def connect():
     story_status_changed.connect(status_changed, dispatch_uid="webhooks-status")
     story_went_live.connect(went_live, dispatch_uid="webhooks-went-live")
     story_saved.connect(saved, dispatch_uid="webhooks-saved")
-    post_save.connect(corrected, sender=Correction, dispatch_uid="webhooks-corrected")
+    story_corrected.connect(corrected, dispatch_uid="webhooks-corrected")
     comment_approved.connect(approved, dispatch_uid="webhooks-comment-approved")

@@ -6,7 +6,6 @@ a receiver drops a repeat; and a job runs only if its attempt is the delivery's 
 
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +15,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from dateline.ops import outbound
-from dateline.ops.jobs import task
+from dateline.ops.jobs import retry, task
 
 from .models import Attempt, Delivery
 
@@ -72,9 +71,8 @@ def conclude(delivery, attempt, result):
     delivery.attempts = attempt
     if result.succeeded:
         delivery.state, delivery.delivered_at, delivery.next_attempt_at = Delivery.State.DELIVERED, timezone.now(), None
-    elif attempt <= len(RETRY_DELAYS):
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt - 1])
-        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk, attempt + 1)
+    elif later := retry(deliver, attempt, RETRY_DELAYS, delivery.pk):
+        delivery.next_attempt_at = later
     else:
         delivery.state, delivery.next_attempt_at = Delivery.State.FAILED, None
         disable(delivery.endpoint, f"{attempt} attempts of {delivery.message_id} failed; last: {result}")
