@@ -1,9 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import home, planning, views, writing
 
 app_name = "newsroom"
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("stories/", home.story_list, name="stories"),
+    path("stories/new", writing.write_new, name="write-new"),
+    path("stories/<int:news_id>/", writing.write, name="write"),
+    path("plan/", planning.calendar, name="calendar"),
+    path("plan/<int:pk>/", planning.plan_item, name="plan-item"),
+    path("notices", home.notices, name="notices"),
+    path("comments", home.comment_queue, name="comments"),
+    path("comments/<int:pk>/moderate", home.moderate_comment, name="moderate-comment"),
     path("stories/<int:news_id>/revisions", views.revision_list, name="revisions"),
     path("stories/<int:news_id>/diff", views.revision_diff, name="diff"),
     path("stories/<int:news_id>/revisions/<int:version>/restore", views.restore, name="restore"),

@@ -1,0 +1,131 @@
+"""The desk's first screen, the story list with its search, the notices and the moderation queue."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dateline.articles.models import Story
+from dateline.articles.permissions import editable_stories
+from dateline.comments.models import Comment
+from dateline.comments.moderation import moderate
+
+from .desk import desk_required, render_desk
+from .models import Note, Notice, PlannedItem
+
+SHELF = 8  # stories per list on the home screen
+STORIES_PER_PAGE = 50
+STATES = {
+    "draft": lambda stories: stories.filter(status=Story.Status.DRAFT),
+    "review": lambda stories: stories.filter(status=Story.Status.REVIEW),
+    "scheduled": lambda stories: stories.scheduled(),
+    "published": lambda stories: stories.published(),
+    "unpublished": lambda stories: stories.filter(status=Story.Status.UNPUBLISHED),
+}
+
+
+def shelf(queryset, order):
+    """A home-screen list: its first few items and how many there are in all."""
+    return {"items": list(queryset.order_by(*order)[:SHELF]), "count": queryset.count()}
+
+
+def mine(user, stories):
+    return stories.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+
+
+def start_of_today():
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+@desk_required
+def home(request):
+    """What waits for this person today, with counts: each list links to the whole of it."""
+    user, context = request.user, {"desk_area": "home"}
+    if user.has_perm("articles.change_story"):
+        stories = editable_stories(user).select_related("section")
+        assignments = PlannedItem.objects.filter(assignee=user).exclude(state=PlannedItem.State.PUBLISHED)
+        live_notes = Note.objects.filter(resolved_at__isnull=True, story__in=stories.published().values("pk"))
+        context |= {
+            "assignments": shelf(assignments.select_related("section", "story"), ["due_at", "pk"]),
+            "drafts": shelf(mine(user, stories).filter(status=Story.Status.DRAFT), ["-updated_at"]),
+            "in_review": shelf(stories.filter(status=Story.Status.REVIEW), ["-updated_at"]),
+            "scheduled": shelf(stories.scheduled(), ["published_at"]),
+            "published_today": shelf(stories.published().filter(published_at__gte=start_of_today()), ["-published_at"]),
+            "corrections": shelf(live_notes.select_related("story"), ["created_at"]),
+        }
+    if user.has_perm("comments.moderate_comment"):
+        pending = Comment.objects.filter(status=Comment.Status.PENDING).select_related("story")
+        context["pending_comments"] = shelf(pending, ["-created_at"])
+    return render_desk(request, "newsroom/desk/home.html", context)
+
+
+@desk_required
+def story_list(request):
+    """Every story this person may open, of every status, newest change first; searched by headline or News ID."""
+    if not request.user.has_perm("articles.change_story"):
+        raise PermissionDenied
+    stories = editable_stories(request.user).select_related("section").prefetch_related("authors")
+    query, state = request.GET.get("q", "").strip(), request.GET.get("state", "")
+    if query:
+        by_number = Q(news_id=int(query)) if query.isdigit() else Q()
+        stories = stories.filter(by_number | Q(headline__icontains=query) | Q(slug__icontains=query))
+    if state in STATES:
+        stories = STATES[state](stories)
+    page = Paginator(stories.order_by("-updated_at", "-pk"), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"desk_area": "stories", "page": page, "query": query, "state": state, "states": state_choices()}
+    return render_desk(request, "newsroom/desk/stories.html", context)
+
+
+def state_choices():
+    return [
+        ("draft", Story.Status.DRAFT.label),
+        ("review", Story.Status.REVIEW.label),
+        ("scheduled", _("Scheduled")),
+        ("published", _("Published")),
+        ("unpublished", Story.Status.UNPUBLISHED.label),
+    ]
+
+
+@desk_required
+def notices(request):
+    """This person's notices, newest first; opening the page marks them read."""
+    mine = Notice.objects.filter(user=request.user)
+    page = Paginator(mine, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    unread = [notice.pk for notice in page if notice.read_at is None]
+    response = render_desk(request, "newsroom/desk/notices.html", {"page": page, "unread": unread})
+    mine.filter(pk__in=unread).update(read_at=timezone.now())
+    return response
+
+
+@desk_required
+def comment_queue(request):
+    """Comments waiting for a moderator, oldest first, each with approve, reject and spam."""
+    if not request.user.has_perm("comments.moderate_comment"):
+        raise PermissionDenied
+    pending = Comment.objects.filter(status=Comment.Status.PENDING).select_related("story").order_by("created_at")
+    page = Paginator(pending, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render_desk(request, "newsroom/desk/comments.html", {"desk_area": "comments", "page": page})
+
+
+@require_POST
+@desk_required
+def moderate_comment(request, pk):
+    if not request.user.has_perm("comments.moderate_comment"):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment, pk=pk)
+    status = request.POST.get("status")
+    if status not in {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}:
+        messages.error(request, _("Choose approve, reject or spam."))
+    else:
+        moderate(comment, status)
+        messages.success(
+            request,
+            _("Comment by %(name)s: %(status)s.") % {"name": comment.name, "status": comment.get_status_display()},
+        )
+    return redirect("newsroom:comments")
