@@ -67,7 +67,7 @@ class AuditEntry(models.Model):
 
 
 class PlannedItem(models.Model):
-    """A line of the story budget: what is coming, from which desk, by whom, for when; linked to its draft once begun."""
+    """A line of the story budget: what is coming, from which desk, by whom; linked to its draft once begun."""
 
     class State(models.TextChoices):
         IDEA = "idea", _("Idea")
