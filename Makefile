@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/dateline migrate --noinput --verbosity 0
-	$(BIN)/dateline demo
+	$(BIN)/dateline demo --site http://127.0.0.1:$(PORT)
 	$(BIN)/dateline worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/dateline serve --port $(PORT)
 

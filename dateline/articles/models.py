@@ -221,6 +221,15 @@ class Story(models.Model):
         related_name="+",
         db_index=False,  # see OPTIONAL_LINKS
     )
+    seo_title = models.CharField(
+        _("search title"),
+        max_length=70,
+        blank=True,
+        help_text=_("For search engines and shares; the headline if empty."),
+    )
+    seo_description = models.CharField(
+        _("search description"), max_length=200, blank=True, help_text=_("For search engines; the summary if empty.")
+    )
     lead_image_caption = models.CharField(_("lead image caption"), max_length=300, blank=True)
     lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from dateline.accounts.login import second_factor_done
@@ -14,7 +15,8 @@ from .models import Notice
 
 
 def desk_required(view):
-    """Staff only (and, with a two-factor device, once it was used this session); others go to the login page."""
+    """Staff only (and, with a two-factor device, once it was used this session); others go to the login page.
+    The desk speaks the staff member's language (their language cookie, else their browser's), whatever the site's."""
 
     @wraps(view)
     @never_cache
@@ -24,7 +26,8 @@ def desk_required(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with translation.override(translation.get_language_from_request(request)):
+            return view(request, *args, **kwargs)
 
     return guarded
 

@@ -2,12 +2,15 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from dateline.accounts.models import Author
 from dateline.articles import workflow
-from dateline.articles.models import Story
+from dateline.articles.models import Story, Tag
 from dateline.articles.permissions import OWN_EDITABLE, can_publish
+from dateline.images.models import Image
 
 # What editors may format; articles.html.clean_html still decides what is stored.
 BODY_EDITOR = {
@@ -114,3 +117,64 @@ class StoryAdminForm(forms.ModelForm):
         if action == "publish":
             return workflow.publish(story, user, at=data.get("published_at"), **options)
         return workflow.unpublish(story, user, **options)
+
+
+class TagNamesField(forms.CharField):
+    """Tags as the writer types them, comma-separated; new names become new tags when the story is saved."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        return ", ".join(tag.name for tag in Tag.objects.filter(pk__in=[getattr(t, "pk", t) for t in value or []]))
+
+    def to_python(self, value):
+        return [name.strip() for name in super().to_python(value).split(",") if name.strip()]
+
+
+class DeskStoryForm(StoryAdminForm):
+    """The writing screen's story: the text first, the rest in the side panel; the buttons set the status."""
+
+    tags = TagNamesField(label=_("Tags"), required=False, help_text=_("Separate tags with commas."))
+
+    class Meta(StoryAdminForm.Meta):
+        fields = [
+            *["headline", "summary", "body", "section", "authors", "story_type", "location", "language"],
+            *["lead_image", "lead_image_caption", "lead_image_credit", "seo_title", "seo_description", "published_at"],
+        ]
+        labels = {"summary": _("Standfirst")}
+        widgets = {
+            "body": BodyEditorWidget,
+            "headline": forms.Textarea(attrs={"rows": 2, "class": "headline-field"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "authors": forms.CheckboxSelectMultiple,
+            "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authors"].queryset = Author.objects.order_by("name")
+        self.fields["lead_image"].widget.choices = recent_images(self.instance.lead_image_id)
+        self.fields["tags"].initial = list(self.instance.tags.all()) if self.instance.pk else []
+        self.fields["published_at"].label = _("Publication time")
+        for name in ("headline", "summary", "body"):
+            self.fields[name].widget.attrs["dir"] = "auto"
+        self.fields["tags"].widget.attrs.update(
+            {"list": "tag-suggestions", "autocomplete": "off", "data-suggest-url": reverse("newsroom:tag-suggestions")}
+        )
+        if not can_publish(self.user):
+            del self.fields["published_at"]  # the time is an editor's to set
+
+    def tag_objects(self):
+        return Tag.objects.for_names(self.cleaned_data.get("tags", []))
+
+    def save_for(self, user):
+        self.cleaned_data["tags"] = self.tag_objects()
+        return super().save_for(user)
+
+
+def recent_images(current_id, count=30):
+    """The lead-image choices: none, the current image and the latest uploads (all images are valid)."""
+    images = list(Image.objects.order_by("-created_at")[:count])
+    if current_id and current_id not in {image.pk for image in images}:
+        images = [*Image.objects.filter(pk=current_id), *images]
+    return [("", "---------"), *((image.pk, str(image)) for image in images)]

@@ -1,6 +1,7 @@
 """The desk's first screen, the story list with its search, the notices and the moderation queue."""
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -78,7 +79,9 @@ def story_list(request):
     if state in STATES:
         stories = STATES[state](stories)
     page = Paginator(stories.order_by("-updated_at", "-pk"), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    filters = urlencode({name: value for name, value in (("q", query), ("state", state)) if value})
     context = {"desk_area": "stories", "page": page, "query": query, "state": state, "states": state_choices()}
+    context["filters"] = f"{filters}&" if filters else ""
     return render_desk(request, "newsroom/desk/stories.html", context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import home, planning, views, writing
+from . import home, planning, setup, views, writing
 
 app_name = "newsroom"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("stories/", home.story_list, name="stories"),
     path("stories/new", writing.write_new, name="write-new"),
     path("stories/<int:news_id>/", writing.write, name="write"),
+    path("stories/<int:news_id>/autosave", writing.autosave, name="autosave"),
+    path("stories/<int:news_id>/live-preview", writing.live_preview, name="live-preview"),
+    path("stories/<int:news_id>/corrections", writing.add_correction, name="add-correction"),
+    path("tags", writing.tag_suggestions, name="tag-suggestions"),
     path("plan/", planning.calendar, name="calendar"),
     path("plan/<int:pk>/", planning.plan_item, name="plan-item"),
     path("notices", home.notices, name="notices"),
@@ -18,4 +22,5 @@ urlpatterns = [
     path("stories/<int:news_id>/revisions/<int:version>/restore", views.restore, name="restore"),
     path("stories/<int:news_id>/preview-link", views.preview_link, name="preview-link"),
     path("preview/<str:token>", views.preview, name="preview"),
+    path("setup/<str:token>", setup.setup, name="setup"),
 ]

@@ -86,5 +86,8 @@
   offerRestore();
   setInterval(() => save().catch(() => say(gettext("Not saved automatically; use the Save button."), true)), interval);
   form.addEventListener("input", keepLocally);
-  form.addEventListener("submit", () => localStorage.removeItem(key));
+  form.addEventListener("submit", (event) => {
+    // A preview refresh posts the form into the preview frame; the text is not saved by it.
+    if (!event.submitter?.hasAttribute("data-preview-button")) localStorage.removeItem(key);
+  });
 })();
