@@ -8,7 +8,8 @@ Then, with `dateline serve --workers 2` on a loopback port, per page kind: the h
 figures of a cached page, the first request of pages no one asked for yet (cold, distinct URLs on the warm
 process), wrk against the cached page (and the story page with PAGE_CACHE=0), search times, the import rate
 (bench/import_bench.py), the workers' memory over a 60 s wrk run across 2,000 story pages, and the database
-queries per page (Django's test client, two objects per kind). Prints a table and PASS/MISS per target, and
+queries per page (Django's test client, two objects per kind), the newsroom desk's server times (bench/desk.py).
+Prints a table and PASS/MISS per target, and
 writes the figures to DIR/<UTC timestamp>.json and DIR/latest.json. N: --stories, else BENCH_STORIES, else 100000.
 """
 
@@ -24,6 +25,7 @@ from math import ceil
 from pathlib import Path
 from urllib.parse import urlencode
 
+from desk import desk_figures, desk_targets
 from measure import (
     BROWSER,
     ROOT,
@@ -376,6 +378,7 @@ def targets(figures):
         value = imported.get(key)
         passed = None if value is None else value >= 2000
         rows.append((key.replace("_", " "), fmt(value, 0) + "/s" if value else imported["status"], ">= 2000/s", passed))
+    rows += desk_targets(figures["desk"])
     biggest = max(w["max_mb"] for w in figures["memory"]["workers"])
     rows.append(("worker RSS max", f"{biggest:.0f} MB", "< 150 MB", biggest < 150))
     return rows
@@ -409,6 +412,10 @@ def print_report(figures, rows):
         f"three words {fmt(search['page']['three_words'])} ms (Server-Timing)"
     )
     print("Import: " + ", ".join(f"{k} {v}" for k, v in figures["import"].items()))
+    print(
+        "Newsroom desk, p50 / p90 ms: "
+        + ", ".join(f"{k} {v['p50_ms']:.1f} / {v['p90_ms']:.1f}" for k, v in figures["desk"].items())
+    )
     memory = figures["memory"]
     print(
         f"Worker RSS over {memory['seconds']} s of wrk across {memory['paths']} story pages "
@@ -452,6 +459,8 @@ def main():
     }
     for kind in KINDS:
         figures["pages"][kind]["queries"] = query_counts(pages[kind]["queries"])
+    print("desk ...", flush=True)
+    figures["desk"] = desk_figures()
     connection.close()
     print("import ...", flush=True)
     figures["import"] = import_figures(plan["imports"])

@@ -256,8 +256,8 @@ def test_tag_suggestions_complete_the_last_typed_name(client, reporter):
     from dateline.articles.models import Tag
 
     Tag.objects.for_names(["Basra", "Baghdad", "Mosul"])
-    answer = client.get(reverse("newsroom:tag-suggestions"), {"q": "Mosul, ba"}).json()
-    assert answer == {"tags": ["Baghdad", "Basra"]}
+    answer = client.get(reverse("newsroom:suggestions", args=["tags"]), {"q": "Mosul, ba"}).json()
+    assert answer == {"names": ["Baghdad", "Basra"]}
 
 
 def test_a_moderator_approves_a_comment_from_the_desk(client):
@@ -288,6 +288,17 @@ def test_the_desk_follows_the_story_language_direction_in_persian(client, report
     response = client.get("/newsroom/stories/new", HTTP_ACCEPT_LANGUAGE="fa")
     assert 'dir="rtl"' in response.text and 'lang="fa"' in response.text
     assert response.text.count('dir="auto"') >= 2
+
+
+def test_bylines_are_typed_by_name_and_a_misspelt_one_is_refused(client, editor):
+    """Existing bylines are set by name; an unknown name keeps the form on screen with the reason."""
+    Author.objects.create(name="Amira Haddad")
+    story = make_story(published=False)
+    client.post(write_url(story), story_form(story, authors="Amira Haddad"))
+    assert [author.name for author in story.authors.all()] == ["Amira Haddad"]
+    story.refresh_from_db()
+    response = client.post(write_url(story), story_form(story, authors="Amira Hadad"))
+    assert response.status_code == 400 and "No byline is called Amira Hadad." in response.text
 
 
 def test_section_choice_is_kept(client, editor):

@@ -278,6 +278,7 @@ class Story(models.Model):
             # are checked from the index), one section.
             models.Index(fields=["status", "-published_at", "-news_id", "language", "section"], name="story_listing"),
             models.Index(fields=["section", "status", "-published_at", "-news_id"], name="story_section_listing"),
+            models.Index(fields=["-updated_at"], name="story_last_saved"),  # the newsroom's story list
             # Whether a story is public, in which edition and when, read without its row (bodies make rows long):
             # ranking candidates by id (related stories, most read) reads only this.
             models.Index(fields=["id", "status", "published_at", "language", "news_id"], name="story_visibility"),

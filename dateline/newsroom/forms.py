@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -119,13 +118,17 @@ class StoryAdminForm(forms.ModelForm):
         return workflow.unpublish(story, user, **options)
 
 
-class TagNamesField(forms.CharField):
-    """Tags as the writer types them, comma-separated; new names become new tags when the story is saved."""
+class NamesField(forms.CharField):
+    """Tags or bylines as the writer types them, comma-separated, with suggestions as they type (`suggest`)."""
+
+    def __init__(self, *, suggest, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "data-suggest": suggest, "list": f"{suggest}-suggestions"})
 
     def prepare_value(self, value):
         if isinstance(value, str):
             return value
-        return ", ".join(tag.name for tag in Tag.objects.filter(pk__in=[getattr(t, "pk", t) for t in value or []]))
+        return ", ".join(getattr(item, "name", str(item)) for item in value or [])
 
     def to_python(self, value):
         return [name.strip() for name in super().to_python(value).split(",") if name.strip()]
@@ -134,11 +137,12 @@ class TagNamesField(forms.CharField):
 class DeskStoryForm(StoryAdminForm):
     """The writing screen's story: the text first, the rest in the side panel; the buttons set the status."""
 
-    tags = TagNamesField(label=_("Tags"), required=False, help_text=_("Separate tags with commas."))
+    tags = NamesField(label=_("Tags"), suggest="tags", help_text=_("Separate tags with commas; new ones are made."))
+    authors = NamesField(label=_("Bylines"), suggest="authors", help_text=_("Separate names with commas."))
 
     class Meta(StoryAdminForm.Meta):
         fields = [
-            *["headline", "summary", "body", "section", "authors", "story_type", "location", "language"],
+            *["headline", "summary", "body", "section", "story_type", "location", "language"],
             *["lead_image", "lead_image_caption", "lead_image_credit", "seo_title", "seo_description", "published_at"],
         ]
         labels = {"summary": _("Standfirst")}
@@ -146,29 +150,31 @@ class DeskStoryForm(StoryAdminForm):
             "body": BodyEditorWidget,
             "headline": forms.Textarea(attrs={"rows": 2, "class": "headline-field"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "authors": forms.CheckboxSelectMultiple,
             "published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authors"].queryset = Author.objects.order_by("name")
         self.fields["lead_image"].widget.choices = recent_images(self.instance.lead_image_id)
-        self.fields["tags"].initial = list(self.instance.tags.all()) if self.instance.pk else []
+        if self.instance.pk:
+            self.fields["tags"].initial = list(self.instance.tags.all())
+            self.fields["authors"].initial = list(self.instance.authors.all())
         self.fields["published_at"].label = _("Publication time")
         for name in ("headline", "summary", "body"):
             self.fields[name].widget.attrs["dir"] = "auto"
-        self.fields["tags"].widget.attrs.update(
-            {"list": "tag-suggestions", "autocomplete": "off", "data-suggest-url": reverse("newsroom:tag-suggestions")}
-        )
         if not can_publish(self.user):
             del self.fields["published_at"]  # the time is an editor's to set
 
-    def tag_objects(self):
-        return Tag.objects.for_names(self.cleaned_data.get("tags", []))
+    def clean_authors(self):
+        """Bylines that exist (a misspelt name is refused, not made into a stranger's byline)."""
+        names = self.cleaned_data["authors"]
+        found = {author.name: author for author in Author.objects.filter(name__in=names)}
+        if unknown := [name for name in names if name not in found]:
+            raise ValidationError(_("No byline is called %(names)s."), params={"names": ", ".join(unknown)})
+        return [found[name] for name in names]  # none for a new story: the workflow gives it its writer's
 
     def save_for(self, user):
-        self.cleaned_data["tags"] = self.tag_objects()
+        self.cleaned_data["tags"] = Tag.objects.for_names(self.cleaned_data.get("tags", []))
         return super().save_for(user)
 
 

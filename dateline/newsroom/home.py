@@ -40,6 +40,14 @@ def mine(user, stories):
     return stories.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
 
 
+def open_notes_on_live_stories(user):
+    """Notes still open on public stories: corrections to make, for those who may edit a published story."""
+    if not user.has_perm("articles.edit_any_story"):
+        return Note.objects.none()  # a reporter's own stories are drafts or in review, never public
+    live = {"story__status": Story.Status.PUBLISHED, "story__published_at__lte": timezone.now()}
+    return Note.objects.filter(resolved_at__isnull=True, **live)
+
+
 def start_of_today():
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
@@ -51,7 +59,7 @@ def home(request):
     if user.has_perm("articles.change_story"):
         stories = editable_stories(user).select_related("section")
         assignments = PlannedItem.objects.filter(assignee=user).exclude(state=PlannedItem.State.PUBLISHED)
-        live_notes = Note.objects.filter(resolved_at__isnull=True, story__in=stories.published().values("pk"))
+        live_notes = open_notes_on_live_stories(user)
         context |= {
             "assignments": shelf(assignments.select_related("section", "story"), ["due_at", "pk"]),
             "drafts": shelf(mine(user, stories).filter(status=Story.Status.DRAFT), ["-updated_at"]),
@@ -71,7 +79,7 @@ def story_list(request):
     """Every story this person may open, of every status, newest change first; searched by headline or News ID."""
     if not request.user.has_perm("articles.change_story"):
         raise PermissionDenied
-    stories = editable_stories(request.user).select_related("section").prefetch_related("authors")
+    stories = editable_stories(request.user).select_related("section").defer("body", "summary", "section__description")
     query, state = request.GET.get("q", "").strip(), request.GET.get("state", "")
     if query:
         by_number = Q(news_id=int(query)) if query.isdigit() else Q()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from dateline.accounts.models import Author
 from dateline.articles import workflow
 from dateline.articles.html import clean_html
 from dateline.articles.links import absolute_url
@@ -26,7 +27,7 @@ from .merge import differences, resolve
 from .preview import preview_url
 
 AUTOSAVE_SECONDS = 30
-TAG_SUGGESTIONS = 10
+SUGGESTIONS = 10
 ACTIONS = {"save", "submit", "publish", "schedule", "unpublish"}
 
 
@@ -50,8 +51,7 @@ def write_new(request):
     story = Story(status=Story.Status.DRAFT)
     if request.method == "POST":
         return save(request, story, desk_form(request.user, request.POST, instance=story))
-    author = getattr(request.user, "author", None)
-    form = desk_form(request.user, instance=story, initial={"authors": [author.pk] if author else []})
+    form = desk_form(request.user, instance=story, initial={"authors": Author.objects.filter(user=request.user)})
     return page(request, story, form)
 
 
@@ -208,10 +208,15 @@ def add_correction(request, news_id):
     return redirect("newsroom:write", news_id=news_id)
 
 
+SUGGESTED = {"tags": Tag.objects, "authors": Author.objects}
+
+
 @require_GET
 @desk_required
-def tag_suggestions(request):
-    """Existing tags that begin with what was typed, for the tags field's autocomplete."""
+def suggestions(request, kind):
+    """Existing tags or bylines that begin with the name being typed (after the last comma), for autocomplete."""
     typed = request.GET.get("q", "").split(",")[-1].strip()
-    names = Tag.objects.filter(name__istartswith=typed).order_by("name").values_list("name", flat=True)
-    return JsonResponse({"tags": list(names[:TAG_SUGGESTIONS]) if typed else []})
+    if kind not in SUGGESTED or not request.user.has_perm("articles.change_story"):
+        raise PermissionDenied
+    names = SUGGESTED[kind].filter(name__istartswith=typed).order_by("name").values_list("name", flat=True)
+    return JsonResponse({"names": list(names[:SUGGESTIONS]) if typed else []})

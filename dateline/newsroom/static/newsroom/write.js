@@ -15,18 +15,21 @@
     form.requestSubmit(previewButton);
   }
 
-  const tags = form.querySelector("[data-suggest-url]");
-  const list = document.getElementById("tag-suggestions");
-  let asked = "";
-  async function suggest() {
-    const typed = tags.value;
-    if (typed === asked) return;
-    asked = typed;
-    const response = await fetch(`${tags.dataset.suggestUrl}?q=${encodeURIComponent(typed)}`, { credentials: "same-origin" });
-    if (!response.ok) return;
-    const { tags: names } = await response.json();
-    const before = typed.includes(",") ? typed.slice(0, typed.lastIndexOf(",") + 1) + " " : "";
-    list.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: before + name })));
+  // Tags and bylines: names that begin with the one being typed, offered by the field's <datalist>.
+  function suggestFor(field) {
+    const list = document.getElementById(field.getAttribute("list"));
+    const url = form.dataset.suggestUrl.replace("KIND", field.dataset.suggest);
+    let asked = "";
+    field.addEventListener("input", async () => {
+      const typed = field.value;
+      if (typed === asked) return;
+      asked = typed;
+      const response = await fetch(`${url}?q=${encodeURIComponent(typed)}`, { credentials: "same-origin" }).catch(() => null);
+      if (!response || !response.ok) return;
+      const { names } = await response.json();
+      const before = typed.includes(",") ? typed.slice(0, typed.lastIndexOf(",") + 1) + " " : "";
+      list.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: before + name })));
+    });
   }
-  if (tags && list) tags.addEventListener("input", () => suggest().catch(() => {}));
+  form.querySelectorAll("[data-suggest]").forEach(suggestFor);
 })();
