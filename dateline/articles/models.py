@@ -278,7 +278,9 @@ class Story(models.Model):
             # are checked from the index), one section.
             models.Index(fields=["status", "-published_at", "-news_id", "language", "section"], name="story_listing"),
             models.Index(fields=["section", "status", "-published_at", "-news_id"], name="story_section_listing"),
-            models.Index(fields=["-updated_at"], name="story_last_saved"),  # the newsroom's story list
+            # The newsroom's story list, all of it and by status (drafts and stories in review are few among many).
+            models.Index(fields=["-updated_at"], name="story_last_saved"),
+            models.Index(fields=["status", "-updated_at"], name="story_status_saved"),
             # Whether a story is public, in which edition and when, read without its row (bodies make rows long):
             # ranking candidates by id (related stories, most read) reads only this.
             models.Index(fields=["id", "status", "published_at", "language", "news_id"], name="story_visibility"),

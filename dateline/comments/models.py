@@ -36,7 +36,11 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         permissions = [("moderate_comment", _("Can approve, reject and mark comments as spam"))]
-        indexes = [models.Index(fields=["story", "status", "created_at"], name="comment_thread")]
+        indexes = [
+            models.Index(fields=["story", "status", "created_at"], name="comment_thread"),
+            # the moderators' queue: the few pending among all
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="comment_pending"),
+        ]
 
     def __str__(self):
         return _("%(name)s on %(story)s") % {"name": self.name, "story": self.story_id}

@@ -37,15 +37,20 @@ def shelf(queryset, order):
 
 
 def mine(user, stories):
-    return stories.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+    """The stories this person wrote or is bylined on (two indexed lookups: an OR across the join scans them all)."""
+    written = Story.objects.filter(created_by=user).values_list("pk", flat=True)
+    bylined = Story.authors.through.objects.filter(author__user=user).values_list("story_id", flat=True)
+    return stories.filter(pk__in={*written, *bylined})
 
 
 def open_notes_on_live_stories(user):
     """Notes still open on public stories: corrections to make, for those who may edit a published story."""
     if not user.has_perm("articles.edit_any_story"):
         return Note.objects.none()  # a reporter's own stories are drafts or in review, never public
-    live = {"story__status": Story.Status.PUBLISHED, "story__published_at__lte": timezone.now()}
-    return Note.objects.filter(resolved_at__isnull=True, **live)
+    open_notes = Note.objects.filter(resolved_at__isnull=True)
+    # From the few open notes to their stories, not from the many public stories to their notes.
+    noted = Story.objects.published().filter(pk__in={*open_notes.values_list("story_id", flat=True)})
+    return open_notes.filter(story__in=list(noted.values_list("pk", flat=True)))
 
 
 def start_of_today():

@@ -187,6 +187,7 @@ class Note(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
+        indexes = [models.Index(fields=["story"], condition=models.Q(resolved_at__isnull=True), name="note_open")]
 
     def __str__(self):
         return self.text[:60]

@@ -18,4 +18,8 @@ class Migration(migrations.Migration):
             model_name='story',
             index=models.Index(fields=['-updated_at'], name='story_last_saved'),
         ),
+        migrations.AddIndex(
+            model_name='story',
+            index=models.Index(fields=['status', '-updated_at'], name='story_status_saved'),
+        ),
     ]

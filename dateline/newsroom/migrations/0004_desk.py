@@ -114,4 +114,8 @@ class Migration(migrations.Migration):
             model_name='followup',
             constraint=models.UniqueConstraint(fields=('story', 'phrase', 'due'), name='one_follow_up_per_promise'),
         ),
+        migrations.AddIndex(
+            model_name='note',
+            index=models.Index(condition=models.Q(('resolved_at__isnull', True)), fields=['story'], name='note_open'),
+        ),
     ]
