@@ -351,3 +351,10 @@ def test_setup_refuses_a_weak_password_and_creates_nobody(client):
     link = next(line for line in setup_link().splitlines() if "/newsroom/setup/" in line).split("8123")[1]
     response = client.post(link, {"username": "nadia", "password1": "123", "password2": "123"})
     assert response.status_code == 200 and not User.objects.filter(username="nadia").exists()
+
+
+def test_a_journalist_chooses_the_desk_language(client, reporter):
+    """The language chosen in the desk's bar sticks: the desk is then in Persian, right to left."""
+    response = client.post(reverse("newsroom:language"), {"language": "fa", "next": "/newsroom/"})
+    assert response.status_code == 302 and response["Location"] == "/newsroom/"
+    assert 'lang="fa" dir="rtl"' in client.get("/newsroom/").text
