@@ -358,3 +358,14 @@ def test_a_journalist_chooses_the_desk_language(client, reporter):
     response = client.post(reverse("newsroom:language"), {"language": "fa", "next": "/newsroom/"})
     assert response.status_code == 302 and response["Location"] == "/newsroom/"
     assert 'lang="fa" dir="rtl"' in client.get("/newsroom/").text
+
+
+def test_logging_in_with_nowhere_else_to_go_leads_to_the_desk(client):
+    """A journalist who opens the login page directly lands on the desk, not on the site's administration."""
+    User.objects.create_user("rana", password="a-long-and-unusual-passphrase-42", is_staff=True)
+    form = client.get("/admin/login/")
+    assert 'name="next" value="/newsroom/"' in form.text
+    response = client.post(
+        "/admin/login/", {"username": "rana", "password": "a-long-and-unusual-passphrase-42", "next": "/newsroom/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/newsroom/"

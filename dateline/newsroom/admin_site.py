@@ -3,6 +3,7 @@ limits) and an index that is the newsroom's dashboard."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +33,11 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().has_permission(request) and second_factor_done(request.user)
 
     def login(self, request, extra_context=None):
+        """Refused while an address is waiting out its failures; with nowhere else asked for, it leads to the desk."""
         if request.method == "POST" and (seconds := failures_wait(request)):
             return refusal(request, seconds)
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            extra_context = {REDIRECT_FIELD_NAME: reverse("newsroom:home"), **(extra_context or {})}
         return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
