@@ -19,3 +19,11 @@ urlpatterns = [
     path("stories/<int:news_id>/preview-link", views.preview_link, name="preview-link"),
     path("preview/<str:token>", views.preview, name="preview"),
 ]
+
+# The body editor's helpers (forms.BodyEditorWidget).
+from . import embeds, uploads  # noqa: E402
+
+urlpatterns += [
+    path("images/upload", uploads.upload_image, name="image-upload"),
+    path("embeds/resolve", embeds.resolve_embed, name="embed-resolve"),
+]
