@@ -233,8 +233,9 @@ def placeholder(provider, url, src, title):
             _("Loading it connects to %(provider)s, which may set cookies and see your address.") % {"provider": label},
         )
     return format_html(
-        '<figure class="embed embed-placeholder" data-embed="{}"><figcaption><span class="embed-provider">{}'
+        '<figure class="embed embed-placeholder embed-{}" data-embed="{}"><figcaption><span class="embed-provider">{}'
         '</span> <a href="{}" rel="noopener noreferrer">{}</a></figcaption>{}</figure>',
+        provider or "iframe",
         provider,
         label,
         url,
