@@ -2,16 +2,28 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from dateline.articles import workflow
-from dateline.articles.models import Story
+from dateline.articles.models import Story, text_direction
 from dateline.articles.permissions import OWN_EDITABLE, can_publish
 
-# What editors may format; articles.html.clean_html still decides what is stored.
+# What editors may format; articles.html.clean_html still decides what is stored (docs/writing.md).
 BODY_EDITOR = {
-    "types": ["Heading", "Bold", "Italic", "BulletList", "OrderedList", "Link", "Blockquote"],
+    "types": [
+        "Heading",
+        "Bold",
+        "Italic",
+        "BulletList",
+        "OrderedList",
+        "Link",
+        "Blockquote",
+        "PullQuote",
+        "Image",
+        "Embed",
+    ],
     "headingLevels": [2, 3, 4],
     "history": True,
     "html": False,
@@ -27,11 +39,24 @@ PUBLISHING = {Story.Status.PUBLISHED, Story.Status.UNPUBLISHED}
 class BodyEditorWidget(AdminProseEditorWidget):
     """django-prose-editor, started by newsroom/body-editor.js instead of the package's presets.
 
-    The presets need an import map, an inline script that the Content-Security-Policy refuses.
+    The presets need an import map, an inline script that the Content-Security-Policy refuses. `language` (a
+    story's) gives the editor its `lang` and direction; without it the editor takes `dir` from its container, or
+    "auto".
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, language=None):
         super().__init__(attrs, config=BODY_EDITOR, preset="newsroom")
+        if language:
+            self.set_language(language)
+
+    def set_language(self, language):
+        self.attrs.update(lang=language, dir=text_direction(language))
+
+    def get_config(self):
+        return super().get_config() | {
+            "uploadUrl": reverse("newsroom:image-upload"),
+            "embedUrl": reverse("newsroom:embed-resolve"),
+        }
 
     @property
     def media(self):
@@ -44,7 +69,7 @@ class BodyEditorWidget(AdminProseEditorWidget):
                     "newsroom/body-editor.css",
                 ]
             },
-            js=[forms.Script("newsroom/body-editor.js", type="module")],
+            js=[forms.Script("newsroom/body-editor.js", type="module")],  # imports body-nodes.js, body-paste.js
         )
 
 
@@ -69,6 +94,7 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["based_on"].initial = self.instance.version
             self.fields["based_on"].required = True
+            self.fields["body"].widget.set_language(self.instance.language)
         if "status" in self.fields and not can_publish(self.user):
             self.fields["status"].widget.choices = [(s.value, s.label) for s in Story.Status if s in OWN_EDITABLE]
 
