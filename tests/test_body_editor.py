@@ -164,3 +164,12 @@ def test_reader_embed_contacts_the_provider_only_after_the_click(live_server, pa
     page.wait_for_timeout(300)
     assert third_party == ["https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"]
     assert page.console_errors == []
+
+
+def test_widget_takes_the_story_language_and_names_its_endpoints():
+    """A Persian story's editor is right to left; the config tells the script where to upload and resolve."""
+    from dateline.newsroom.forms import BodyEditorWidget
+
+    html = BodyEditorWidget(language="fa").render("body", "<p>سلام</p>")
+    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert "/newsroom/images/upload" in html and "/newsroom/embeds/resolve" in html
