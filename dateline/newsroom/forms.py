@@ -118,7 +118,18 @@ class StoryAdminForm(forms.ModelForm):
             current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
             if current != based_on:
                 raise ValidationError(CONFLICT, code="conflict", params={"version": current})
+        self.check_ready(cleaned_data)
         return cleaned_data
+
+    def check_ready(self, cleaned_data):
+        """A publish the workflow would refuse (an image without alt text…) is the form's error, not a crash."""
+        publishing = cleaned_data.get("status") == Story.Status.PUBLISHED
+        if publishing and (self.stored_status != Story.Status.PUBLISHED or "published_at" in self.changed_data):
+            candidate = Story(body=cleaned_data.get("body") or "", lead_image=cleaned_data.get("lead_image"))
+            try:
+                workflow.check_ready(candidate)
+            except ValidationError as error:
+                self.add_error(None, error)
 
     def status_action(self):
         """'publish', 'unpublish' or None: what the chosen status and time ask of the workflow."""
