@@ -173,3 +173,46 @@ def test_widget_takes_the_story_language_and_names_its_endpoints():
     html = BodyEditorWidget(language="fa").render("body", "<p>سلام</p>")
     assert 'dir="rtl"' in html and 'lang="fa"' in html
     assert "/newsroom/images/upload" in html and "/newsroom/embeds/resolve" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pull_quote_button_wraps_the_paragraph(live_server, browser):
+    """The toolbar's Pull quote button turns the paragraph into <blockquote class="pullquote">."""
+    page = writing_page(browser, live_server)
+    page.locator(".prose-editor .tiptap").click()
+    page.keyboard.type("We are closer than ever.")
+    page.click(".prose-menubar button[data-name=pullquote]")
+    page.wait_for_function("document.querySelector('#id_body').value.includes('pullquote')")
+    assert body_of(page) == '<blockquote class="pullquote"><p>We are closer than ever.</p></blockquote>'
+    assert page.console_errors == []
+
+
+PASTE_FILE = """async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 500; canvas.height = 300;
+  canvas.getContext("2d").fillRect(0, 0, 500, 300);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  const data = new DataTransfer();
+  data.items.add(new File([blob], "pasted.png", {type: "image/png"}));
+  const editor = document.querySelector(".prose-editor .tiptap");
+  editor.focus();
+  editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pasted_image_file_is_uploaded_into_the_body(live_server, browser, settings, tmp_path):
+    """Pasting a picture uploads it and puts its figure in the body, asking for its alt text."""
+    settings.MEDIA_ROOT = tmp_path
+    page = writing_page(browser, live_server)
+    page.evaluate(PASTE_FILE)
+    page.wait_for_selector(".prose-editor-dialog input[name=alt]")
+    page.fill(".prose-editor-dialog input[name=alt]", "A black square")
+    page.click(".prose-editor-dialog button[type=submit]")
+    page.wait_for_function("document.querySelector('#id_body').value.includes('A black square')")
+    from dateline.images.models import Image
+
+    image = Image.objects.get()
+    assert f'<figure data-image="{image.pk}"><img src="{image.src_url()}"' in body_of(page)
