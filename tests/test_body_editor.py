@@ -216,3 +216,25 @@ def test_pasted_image_file_is_uploaded_into_the_body(live_server, browser, setti
 
     image = Image.objects.get()
     assert f'<figure data-image="{image.pk}"><img src="{image.src_url()}"' in body_of(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_older_iframe_and_stored_embeds_survive_an_edit(live_server, browser):
+    """A story's stored embed, image and an older body's player iframe come back unchanged from the editor."""
+    body = (
+        '<p>Text</p><iframe src="https://player.vimeo.com/video/1" title="Clip"></iframe>'
+        f"{resolve('https://mastodon.social/@dateline/1').to_html()}"
+        '<figure data-image="4"><img src="/media/a.jpg" alt="A"><figcaption>Cap <span class="credit">AP</span>'
+        "</figcaption></figure>"
+    )
+    page = writing_page(browser, live_server)
+    from django.contrib.auth.models import User
+
+    story = make_story("Old", published=False, body=body, created_by=User.objects.get(username="rana"))
+    page.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
+    page.wait_for_selector(".prose-editor .tiptap .body-embed")
+    page.locator(".prose-editor .tiptap p").click()
+    page.keyboard.type(" more")
+    page.wait_for_function("document.querySelector('#id_body').value.includes('more')")
+    assert clean_html(body_of(page)) == clean_html(body.replace("Text", "Text more"))

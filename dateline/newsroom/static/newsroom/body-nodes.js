@@ -90,6 +90,9 @@ export const BodyImage = Node.create({
   },
 });
 
+const LABELS = { youtube: "YouTube", vimeo: "Vimeo", x: "X", instagram: "Instagram", bluesky: "Bluesky",
+  soundcloud: "SoundCloud", mastodon: "Mastodon" };
+
 export const Embed = Node.create({
   name: "embed",
   group: "block",
@@ -98,7 +101,7 @@ export const Embed = Node.create({
   selectable: true,
   addAttributes() {
     return { provider: { default: "" }, src: { default: "" }, url: { default: "" }, title: { default: "" },
-      label: { default: "" } };
+      label: { default: "" }, iframe: { default: false } };
   },
   parseHTML() {
     return [{
@@ -109,17 +112,25 @@ export const Embed = Node.create({
         return { provider: figure.dataset.embed || "", src: figure.dataset.src || "", url: link.getAttribute("href"),
           title: link.textContent.trim() };
       },
+    }, {
+      // Older bodies carry the players' iframes (articles.html.EMBED_PROVIDERS): kept as they are.
+      tag: "iframe[src]",
+      getAttrs(iframe) {
+        const src = iframe.getAttribute("src");
+        return { iframe: true, src, url: src, title: iframe.getAttribute("title") || "", label: new URL(src).host };
+      },
     }];
   },
   renderHTML({ node }) {
-    const { provider, src, url, title } = node.attrs;
+    const { provider, src, url, title, iframe } = node.attrs;
+    if (iframe) return ["iframe", { src, ...(title ? { title } : {}) }];
     const attrs = { class: "embed", "data-embed": provider, ...(src ? { "data-src": src } : {}) };
     return ["figure", attrs, ["a", { href: url }, title || url]];
   },
   addNodeView() {
     return ({ node }) => {
       const { provider, src, url, title, label } = node.attrs;
-      const name = label || provider;
+      const name = label || LABELS[provider] || provider;
       const kind = src ? gettext("Embed") : gettext("Link card");
       const dom = crel("figure", { className: "body-embed", contentEditable: false, "data-embed": provider }, [
         crel("span", { className: "body-embed-label", textContent: `${kind}: ${name}` }),
