@@ -157,3 +157,12 @@ def test_desk_endpoint_resolves_for_staff(client):
 def test_desk_endpoint_refuses_readers(client):
     """Someone not logged in to the newsroom gets 403."""
     assert client.get(reverse("newsroom:embed-resolve"), {"url": "https://vimeo.com/1"}).status_code == 403
+
+
+def test_player_of_another_provider_is_dropped():
+    """A Vimeo player under data-embed="youtube" is not kept: data-src must be the named provider's player."""
+    cleaned = clean_html(
+        '<figure class="embed" data-embed="youtube" data-src="https://player.vimeo.com/video/1?dnt=1">'
+        '<a href="https://youtu.be/dQw4w9WgXcQ">Video</a></figure>'
+    )
+    assert "data-src" not in cleaned and 'data-embed="youtube"' in cleaned

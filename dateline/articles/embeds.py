@@ -253,6 +253,22 @@ def attributes(text):
     return {name: unescape(value) for name, value in ATTRIBUTE.findall(text)}
 
 
+EMBED_START = re.compile(r"<figure\s[^>]*\bclass=\"embed\"[^>]*>")
+
+
+def matching_players(html):
+    """Clean HTML with each embed's data-src dropped unless it is the player of the provider its data-embed names."""
+
+    def check(match):
+        found = attributes(match[0])
+        src = found.get("data-src")
+        if src is None or frame_allowed(found.get("data-embed", ""), src):
+            return match[0]
+        return re.sub(r"\sdata-src=\"[^\"]*\"", "", match[0])
+
+    return EMBED_START.sub(check, html)
+
+
 def placeholders(body):
     """A clean body with each embed (and each older <iframe> of a known player) as a click-to-load placeholder."""
 

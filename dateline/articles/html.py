@@ -15,7 +15,7 @@ from html import unescape
 import nh3
 from django.utils.html import escape
 
-from .embeds import PROVIDERS, is_frame
+from .embeds import PROVIDERS, is_frame, matching_players
 from .paste import clean_pasted
 
 ALLOWED_TAGS = {
@@ -74,7 +74,7 @@ def clean_html(html):
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    cleaned = EMPTY_PARAGRAPH.sub("", EMPTY_IFRAME.sub("", cleaned))
+    cleaned = matching_players(EMPTY_PARAGRAPH.sub("", EMPTY_IFRAME.sub("", cleaned)))
     return TRAILING_BREAKS.sub("", BLANK_LINES.sub("\n", cleaned).strip())
 
 
