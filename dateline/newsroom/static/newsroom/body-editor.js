@@ -165,7 +165,6 @@ function createEditor(textarea) {
   };
   textarea.before(wrapper);
   wrapper.append(textarea);
-  wrapper.after(stats, message);
   const tools = bodyTools(config, textarea, say);
   const editor = new Editor({
     element: wrapper,
@@ -181,6 +180,7 @@ function createEditor(textarea) {
       stats.textContent = statsText(editor);
     },
   });
+  wrapper.append(stats, message);  // under the text, inside the editor's box
   stats.textContent = statsText(editor);
   // ProseMirror sets only the attributes it computes, so a dir set here stays.
   // The desk's writing screen may change the story's language, and with it the direction, while it is open.
