@@ -238,3 +238,25 @@ def test_older_iframe_and_stored_embeds_survive_an_edit(live_server, browser):
     page.keyboard.type(" more")
     page.wait_for_function("document.querySelector('#id_body').value.includes('more')")
     assert clean_html(body_of(page)) == clean_html(body.replace("Text", "Text more"))
+
+
+DROP_FILE = PASTE_FILE.replace(
+    'editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));',
+    "const box = editor.getBoundingClientRect();\n"
+    '  editor.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true,\n'
+    "    clientX: box.left + 10, clientY: box.top + 10}));",
+)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dropped_image_file_is_uploaded_into_the_body(live_server, browser, settings, tmp_path):
+    """Dropping a picture on the editor uploads it and puts its figure in the body."""
+    settings.MEDIA_ROOT = tmp_path
+    page = writing_page(browser, live_server)
+    page.evaluate(DROP_FILE)
+    page.wait_for_selector(".prose-editor-dialog input[name=alt]")
+    page.fill(".prose-editor-dialog input[name=alt]", "A dropped square")
+    page.click(".prose-editor-dialog button[type=submit]")
+    page.wait_for_function("document.querySelector('#id_body').value.includes('A dropped square')")
+    assert "<figure data-image=" in body_of(page)
