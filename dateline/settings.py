@@ -205,6 +205,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# oEmbed providers an admin allows for embeds by URL, as `domain=endpoint` pairs (docs/writing.md).
+EMBED_OEMBED_PROVIDERS = dict(entry.split("=", 1) for entry in env_list("EMBED_OEMBED_PROVIDERS", "") if "=" in entry)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -215,13 +217,19 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-        # Embeds that story bodies may carry (articles.html.EMBED_PROVIDERS), and nothing else.
+        # Players that story bodies may carry (articles.embeds, and the iframes of articles.html.EMBED_PROVIDERS
+        # in older bodies), loaded only when a reader asks; and nothing else.
         "frame-src": [
             "https://www.youtube-nocookie.com",
             "https://www.youtube.com",
             "https://player.vimeo.com",
             "https://open.spotify.com",
             "https://www.dailymotion.com",
+            "https://platform.twitter.com",
+            "https://www.instagram.com",
+            "https://embed.bsky.app",
+            "https://w.soundcloud.com",
+            *(f"https://{host}" for domain in EMBED_OEMBED_PROVIDERS for host in (domain, f"*.{domain}")),
         ],
     }
 }

@@ -362,3 +362,22 @@ def test_autosave_of_an_invalid_form_answers_400_with_the_errors(client, editor)
     assert "headline" in response.json()["errors"]
     story.refresh_from_db()
     assert story.headline == "Kept headline"
+
+
+def test_publishing_a_body_image_without_alt_text_is_refused_with_the_reason(client, editor):
+    """The change form says the body's image needs alternative text, and the story stays unpublished."""
+    story = make_story("Pictures", published=False, status=Story.Status.REVIEW)
+    body = '<p>Text</p><figure data-image="3"><img src="/media/a.jpg" alt=""></figure>'
+    response = change(client, story, body=body, status=Story.Status.PUBLISHED)
+    assert response.status_code == 200
+    assert "image in the body has no alternative text" in response.content.decode()
+    assert not Story.objects.published().filter(pk=story.pk).exists()
+
+
+def test_publish_action_refuses_a_story_whose_body_image_lacks_alt_text(client, editor):
+    """ "Publish now" changes nothing and says the body's image needs alternative text."""
+    body = '<figure data-image="3"><img src="/media/a.jpg" alt=""></figure>'
+    story = make_story("Pictures", published=False, status=Story.Status.REVIEW, body=body)
+    response = act(client, "publish_now", [story])
+    assert "image in the body has no alternative text" in client.get(response.url).content.decode()
+    assert not Story.objects.published().filter(pk=story.pk).exists()

@@ -106,13 +106,13 @@ def test_word_paste_comes_out_clean():
 
 
 def test_google_docs_paste_comes_out_clean():
-    """Google Docs' wrapping <b id="docs-internal-guid…"> and inline styles are removed."""
+    """Google Docs' wrapping <b id="docs-internal-guid…"> and inline styles are removed; a bold span is <strong>."""
     gdocs = (
         '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1a2b3c">'
         '<p dir="ltr" style="line-height:1.38;margin-top:0pt"><span style="font-size:11pt;font-weight:700">'
         "Talks resume</span></p></b>"
     )
-    assert clean_html(gdocs) == "<p>Talks resume</p>"
+    assert clean_html(gdocs) == "<p><strong>Talks resume</strong></p>"
 
 
 @settings(max_examples=300, deadline=None)

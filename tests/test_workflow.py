@@ -170,3 +170,24 @@ def test_roles_exist_with_their_names_and_admin_holds_every_permission():
     admin = Group.objects.get(name="Admin")
     assert admin.permissions.count() == Permission.objects.count()
     assert admin.permissions.filter(content_type__app_label="api").exists()
+
+
+def test_body_image_without_alt_text_blocks_publication():
+    """A story whose body holds an image without alternative text cannot be published, and the editor is told so."""
+    editor = make_member("Editor")
+    story = draft_by(editor)
+    story.body = '<p>Text</p><figure data-image="1"><img src="/media/a.jpg" alt=""></figure>'
+    workflow.save_story(story, editor)
+    with pytest.raises(ValidationError, match="image in the body has no alternative text"):
+        workflow.publish(story, editor)
+    assert not Story.objects.published().exists()
+
+
+def test_body_images_with_alt_text_publish():
+    """Once every body image is described, the story publishes."""
+    editor = make_member("Editor")
+    story = draft_by(editor)
+    story.body = '<figure data-image="1"><img src="/media/a.jpg" alt="The harbour at dawn"></figure>'
+    workflow.save_story(story, editor)
+    workflow.publish(story, editor)
+    assert Story.objects.published().get() == story

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dateline.accounts.models import Author
 
+from .html import images_without_alt
 from .models import Story
 from .permissions import can_delete, can_edit, can_publish
 from .signals import story_saved, story_status_changed
@@ -89,6 +91,16 @@ def check_ready(story):
     """What must be true before readers see a story; ValidationError says what is missing."""
     if story.lead_image_id and not story.lead_image.has_alt_text:
         raise ValidationError(_("The lead image needs alternative text before the story can be published."))
+    if missing := images_without_alt(story.body):
+        raise ValidationError(
+            ngettext(
+                "An image in the body has no alternative text; describe it before the story can be published.",
+                "%(count)d images in the body have no alternative text; describe them before the story can be "
+                "published.",
+                missing,
+            )
+            % {"count": missing}
+        )
 
 
 def unpublish(story, user, **save_options):

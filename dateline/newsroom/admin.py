@@ -6,7 +6,7 @@ rules (articles.permissions) and leave the same trail (revisions, audit log).
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -199,7 +199,10 @@ class StoryAdmin(admin.ModelAdmin):
     def publish_now(self, request, queryset):
         def publish(story, user):
             if story.status != Story.Status.PUBLISHED or story.is_scheduled:
-                workflow.publish(story, user)
+                try:
+                    workflow.publish(story, user)
+                except ValidationError as error:  # not ready (an image without alt text…): say why
+                    raise ActionRefused(" ".join(error.messages)) from None
 
         self.apply_to_each(request, queryset, publish, _("published"))
 

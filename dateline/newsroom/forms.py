@@ -2,18 +2,30 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from dateline.accounts.models import Author
 from dateline.articles import workflow
-from dateline.articles.models import Story, Tag
+from dateline.articles.models import Story, Tag, text_direction
 from dateline.articles.permissions import OWN_EDITABLE, can_publish
 from dateline.images.models import Image
 
-# What editors may format; articles.html.clean_html still decides what is stored.
+# What editors may format; articles.html.clean_html still decides what is stored (docs/writing.md).
 BODY_EDITOR = {
-    "types": ["Heading", "Bold", "Italic", "BulletList", "OrderedList", "Link", "Blockquote"],
+    "types": [
+        "Heading",
+        "Bold",
+        "Italic",
+        "BulletList",
+        "OrderedList",
+        "Link",
+        "Blockquote",
+        "PullQuote",
+        "Image",
+        "Embed",
+    ],
     "headingLevels": [2, 3, 4],
     "history": True,
     "html": False,
@@ -29,11 +41,24 @@ PUBLISHING = {Story.Status.PUBLISHED, Story.Status.UNPUBLISHED}
 class BodyEditorWidget(AdminProseEditorWidget):
     """django-prose-editor, started by newsroom/body-editor.js instead of the package's presets.
 
-    The presets need an import map, an inline script that the Content-Security-Policy refuses.
+    The presets need an import map, an inline script that the Content-Security-Policy refuses. `language` (a
+    story's) gives the editor its `lang` and direction; without it the editor takes `dir` from its container, or
+    "auto".
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, language=None):
         super().__init__(attrs, config=BODY_EDITOR, preset="newsroom")
+        if language:
+            self.set_language(language)
+
+    def set_language(self, language):
+        self.attrs.update(lang=language, dir=text_direction(language))
+
+    def get_config(self):
+        return super().get_config() | {
+            "uploadUrl": reverse("newsroom:image-upload"),
+            "embedUrl": reverse("newsroom:embed-resolve"),
+        }
 
     @property
     def media(self):
@@ -46,7 +71,7 @@ class BodyEditorWidget(AdminProseEditorWidget):
                     "newsroom/body-editor.css",
                 ]
             },
-            js=[forms.Script("newsroom/body-editor.js", type="module")],
+            js=[forms.Script("newsroom/body-editor.js", type="module")],  # imports body-nodes.js, body-paste.js
         )
 
 
@@ -71,6 +96,7 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["based_on"].initial = self.instance.version
             self.fields["based_on"].required = True
+            self.fields["body"].widget.set_language(self.instance.language)
         if "status" in self.fields and not can_publish(self.user):
             self.fields["status"].widget.choices = [(s.value, s.label) for s in Story.Status if s in OWN_EDITABLE]
 
@@ -94,7 +120,18 @@ class StoryAdminForm(forms.ModelForm):
             current = Story.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
             if current != based_on:
                 raise ValidationError(CONFLICT, code="conflict", params={"version": current})
+        self.check_ready(cleaned_data)
         return cleaned_data
+
+    def check_ready(self, cleaned_data):
+        """A publish the workflow would refuse (an image without alt text…) is the form's error, not a crash."""
+        publishing = cleaned_data.get("status") == Story.Status.PUBLISHED
+        if publishing and (self.stored_status != Story.Status.PUBLISHED or "published_at" in self.changed_data):
+            candidate = Story(body=cleaned_data.get("body") or "", lead_image=cleaned_data.get("lead_image"))
+            try:
+                workflow.check_ready(candidate)
+            except ValidationError as error:
+                self.add_error(None, error)
 
     def status_action(self):
         """'publish', 'unpublish' or None: what the chosen status and time ask of the workflow."""
@@ -160,8 +197,9 @@ class DeskStoryForm(StoryAdminForm):
             self.fields["tags"].initial = list(self.instance.tags.all())
             self.fields["authors"].initial = list(self.instance.authors.all())
         self.fields["published_at"].label = _("Publication time")
-        for name in ("headline", "summary", "body"):
+        for name in ("headline", "summary"):
             self.fields[name].widget.attrs["dir"] = "auto"
+        self.fields["body"].widget.attrs.setdefault("dir", "auto")  # a new story's: its text decides
         if not can_publish(self.user):
             del self.fields["published_at"]  # the time is an editor's to set
 

@@ -26,3 +26,11 @@ urlpatterns = [
     path("preview/<str:token>", views.preview, name="preview"),
     path("setup/<str:token>", setup.setup, name="setup"),
 ]
+
+# The body editor's helpers (forms.BodyEditorWidget).
+from . import embeds, uploads  # noqa: E402
+
+urlpatterns += [
+    path("images/upload", uploads.upload_image, name="image-upload"),
+    path("embeds/resolve", embeds.resolve_embed, name="embed-resolve"),
+]

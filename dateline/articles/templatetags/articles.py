@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from dateline.pagecache.hints import shared_part
 
 from ..datelines import format_dateline, localize_digits
+from ..embeds import placeholders
 from ..links import absolute_url
 
 register = template.Library()
@@ -18,6 +19,12 @@ register = template.Library()
 def dateline(moment):
     """`{{ story.published_at|dateline }}` → 0350 GMT November 24, 2021"""
     return format_dateline(moment) if moment else ""
+
+
+@register.filter
+def story_body(body):
+    """`{{ story.body|story_body }}`: the stored (clean) body, embeds as click-to-load placeholders."""
+    return mark_safe(placeholders(body))  # the body passed articles.html.clean_html before it was stored
 
 
 @register.filter

@@ -66,3 +66,31 @@ document.addEventListener("click", function (event) {
     })
     .catch(function () { window.location.reload(); });
 });
+
+// Embeds are placeholders that ask nothing of the provider (articles/embeds.py): the button, shown only with this
+// script, puts the player in place when the reader asks for it; without the script the link leads to the original.
+function showEmbedButtons() {
+  document.querySelectorAll(".embed-placeholder .embed-load, .embed-placeholder .embed-note").forEach(function (element) {
+    element.hidden = false;
+  });
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showEmbedButtons);
+else showEmbedButtons();
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest(".embed-load");
+  if (!button) return;
+  var figure = button.closest(".embed-placeholder");
+  var frame = document.createElement("iframe");
+  frame.src = button.dataset.src;
+  frame.title = button.dataset.title;
+  frame.allowFullscreen = true;
+  frame.referrerPolicy = "strict-origin-when-cross-origin";
+  frame.className = "embed-frame";
+  figure.classList.remove("embed-placeholder");
+  figure.classList.add("embed-loaded");
+  button.nextElementSibling.remove();
+  button.replaceWith(frame);
+  frame.focus();
+});
