@@ -186,6 +186,12 @@ function createEditor(textarea) {
   // The desk's writing screen may change the story's language, and with it the direction, while it is open.
   const follow = () => { editor.view.dom.setAttribute("dir", directionOf(textarea)); };
   follow();
+  // The editable area stands in for the textarea: it takes the textarea's label (and help) for screen readers.
+  const label = textarea.labels?.[0]?.textContent.trim().replace(/\s*[:：]$/, "");
+  if (label) editor.view.dom.setAttribute("aria-label", label);
+  editor.view.dom.setAttribute("aria-multiline", "true");
+  const help = textarea.getAttribute("aria-describedby");
+  if (help) editor.view.dom.setAttribute("aria-describedby", help);
   new MutationObserver(follow).observe(textarea, { attributes: true, attributeFilter: ["dir"] });
   new MutationObserver(follow).observe(wrapper.parentElement, { attributes: true, attributeFilter: ["dir"] });
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }));
