@@ -200,6 +200,7 @@ class DeskStoryForm(StoryAdminForm):
         for name in ("headline", "summary"):
             self.fields[name].widget.attrs["dir"] = "auto"
         self.fields["body"].widget.attrs.setdefault("dir", "auto")  # a new story's: its text decides
+        self.fields["body"].help_text = ""  # the model's note on HTML is for developers, not writers
         if not can_publish(self.user):
             del self.fields["published_at"]  # the time is an editor's to set
 
