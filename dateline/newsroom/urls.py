@@ -1,5 +1,5 @@
 from django.urls import path
-from django.views.i18n import set_language
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from . import home, planning, setup, views, writing
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("plan/<int:pk>/", planning.plan_item, name="plan-item"),
     path("notices", home.notices, name="notices"),
     path("language", set_language, name="language"),
+    path("jsi18n", JavaScriptCatalog.as_view(packages=["dateline.newsroom"]), name="jsi18n"),
     path("comments", home.comment_queue, name="comments"),
     path("comments/<int:pk>/moderate", home.moderate_comment, name="moderate-comment"),
     path("stories/<int:news_id>/revisions", views.revision_list, name="revisions"),
