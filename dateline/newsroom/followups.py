@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from . import cues
+from .models import FollowUp
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 PERSIAN_LETTERS = str.maketrans("يك", "یک")  # Arabic letters in Persian text (one for one, so offsets hold)
@@ -187,9 +188,24 @@ def next_period(word, base):
     return (base + relativedelta(**{NEXT[word]: 1})).date()
 
 
-def base_time(story):
-    """When a story's promises count from: its publication, or now for one without a time."""
-    return story.published_at or timezone.now()
+def findings_for(story):
+    """The promises in a story's body, counted from its publication (or from now, for one without a time)."""
+    return find_follow_ups(story.body, story.published_at or timezone.now(), story.language)
+
+
+def prepare_follow_ups(story):
+    """Find a story's promises before it is written (in the import's worker processes), for suggest_follow_ups."""
+    story._newsroom_follow_ups = findings_for(story)
+
+
+def suggest_follow_ups(story):
+    """Keep each promise in a public story as a suggested follow-up, once: one already there (dismissed, accepted)
+    is left as it is, however often the story is published again. Returns how many were found."""
+    found = story.__dict__.pop("_newsroom_follow_ups", None)
+    found = findings_for(story) if found is None else found
+    rows = [FollowUp(story=story, sentence=f.sentence, phrase=f.phrase, due=f.due) for f in found]
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def datetime_on(day):
