@@ -122,7 +122,8 @@ CUES = {
         ),  # fmt: skip
         cue(
             "date",
-            rf"\b(?:by|before|until|till|no\s+later\s+than|deadline\s+(?:is|of|on)|due\s+(?:on|by)|"
+            rf"\b(?:by|before|until|till|no\s+later\s+than|deadline(?:\s+[\w-]+){{0,4}}?\s+(?:is|of|on|falls\s+on)|"
+            rf"due\s+(?:on|by)|"
             rf"(?:scheduled|set|planned|slated)\s+for)\s+(?:on\s+)?(?P<when>{EN_DATE})\b",
             last_day=True,
         ),  # fmt: skip
@@ -172,7 +173,7 @@ CUES = {
 FUTURE = {
     "en": re.compile(
         r"\b(?:will|shall|won't|would|going\s+to|(?:is|are)\s+(?:to|due|set\s+to|expected)|expected|scheduled|"
-        r"planned|plans?\s+to|deadline|promised?|pledged?|vowed?|must|aims?\s+to|intends?\s+to|should|"
+        r"planned|plans?\s+to|expects?|deadline|promised?|pledged?|vowed?|must|aims?\s+to|intends?\s+to|should|"
         r"no\s+later\s+than|upcoming)\b|'ll\b",
         re.IGNORECASE,
     ),
