@@ -2,6 +2,7 @@
 their days with accept and dismiss, the planned-item form, starting the draft, who may do what, and query counts."""
 
 import re
+import shutil
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from dateline.articles.models import Story
 from dateline.newsroom.models import FollowUp, Notice, PlannedItem
 
 from .factories import make_member, make_section, make_story
+from .test_html_validity import VNU_JAR, check, readable
 
 pytestmark = pytest.mark.django_db
 CALENDAR = reverse("newsroom:calendar")
@@ -318,3 +320,29 @@ def test_calendar_queries_do_not_grow_with_its_items(client, editor):
              story=make_story(published=False))  # fmt: skip
         suggest(date(2021, 11, 23 + n), story=make_story(section=desk))
     assert calendar_queries(client) == few
+
+
+@pytest.fixture
+def nu_checker():
+    """The Nu Html Checker's command, as test_html_validity runs it; skipped without Java or the jar."""
+    java = shutil.which("java")
+    if not java or not VNU_JAR.exists():
+        pytest.skip("the Nu Html Checker needs Java and `npm ci --ignore-scripts`")
+    return [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
+
+
+def test_planning_pages_are_valid_html(client, editor, nu_checker, tmp_path):
+    """The calendar (with items and follow-ups), the list and the forms pass the Nu Html Checker."""
+    item = plan("an-item", date(2021, 11, 24), section=make_section("World"), assignee=editor, length=500)
+    suggest(date(2021, 11, 26))
+    pages = {
+        "calendar": f"{CALENDAR}?week=2021-W47",
+        "list": LIST,
+        "new": reverse("newsroom:plan-new"),
+        "item": reverse("newsroom:plan-item", args=[item.pk]),
+    }
+    (tmp_path / "pages").mkdir()
+    for name, url in pages.items():
+        (tmp_path / "pages" / f"{name}.html").write_bytes(client.get(url).content)
+    errors = check(nu_checker, tmp_path / "pages")
+    assert not errors, "The Nu Html Checker found errors:\n" + readable(errors)
