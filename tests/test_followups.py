@@ -263,6 +263,20 @@ def test_importing_the_reference_story_suggests_its_two_follow_ups():
 
 
 @pytest.mark.django_db
+def test_the_demo_gives_the_reference_story_its_two_follow_ups():
+    """After `dateline demo` (run twice, as `make run` may), the reference story has exactly its two suggestions."""
+    from dateline.demo import stories as demo
+
+    demo.load()
+    demo.load()
+    story = Story.objects.get(news_id=SEED_NEWS_ID)
+    assert list(story.follow_ups.values_list("due", "state")) == [
+        (D(2021, 12, 9), "suggested"),
+        (D(2021, 12, 31), "suggested"),
+    ]
+
+
+@pytest.mark.django_db
 def test_importing_a_draft_suggests_nothing(tmp_path):
     """An imported story that is not published has no follow-ups."""
     story = make_story(published=False, body="<p>They will leave within 15 days.</p>")
