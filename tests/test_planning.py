@@ -346,3 +346,71 @@ def test_planning_pages_are_valid_html(client, editor, nu_checker, tmp_path):
         (tmp_path / "pages" / f"{name}.html").write_bytes(client.get(url).content)
     errors = check(nu_checker, tmp_path / "pages")
     assert not errors, "The Nu Html Checker found errors:\n" + readable(errors)
+
+
+# In a real Chromium: keyboard, screen reader names, contrast, no JavaScript
+
+
+@pytest.fixture
+def roles():
+    """The role groups again: a transactional test's flush empties what the migrations filled in."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from dateline.newsroom.roles import sync_roles
+
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    sync_roles(django_apps)
+
+
+def logged_in(page, client, live_server, user):
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_accepts_a_follow_up_with_the_keyboard_alone(live_server, page, client, roles):
+    """Tab reaches the Accept button of the day's suggestion (every field on the way named, text in AA contrast,
+    no CSP error); Enter accepts it."""
+    from playwright.sync_api import expect
+
+    from .test_accessibility import LOW_CONTRAST_JS
+
+    logged_in(page, client, live_server, make_member("Editor"))
+    follow_up = suggest(date(2021, 11, 26))
+    page.goto(f"{live_server.url}{CALENDAR}?week=2021-W47")
+    expect(page.get_by_role("heading", name=re.compile("Friday 26 November"))).to_be_visible()
+    for field in page.locator("input:not([type=hidden]), select, button").all():
+        expect(field).to_have_accessible_name(re.compile(r"\w"))
+    assert page.evaluate(LOW_CONTRAST_JS) == []
+    accept = page.get_by_role("button", name="Accept")
+    expect(accept).to_have_accessible_description("within 15 days")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if accept.evaluate("button => button === document.activeElement"):
+            break
+    expect(accept).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Follow-up accepted")
+    follow_up.refresh_from_db()
+    assert follow_up.state == FollowUp.State.ACCEPTED and page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_an_editor_dismisses_a_follow_up(live_server, browser, client, roles):
+    """With scripts off, the calendar's Dismiss form still works."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    logged_in(page, client, live_server, make_member("Editor"))
+    follow_up = suggest(date(2021, 11, 26))
+    page.goto(f"{live_server.url}{CALENDAR}?week=2021-W47")
+    page.get_by_role("button", name="Dismiss").click()
+    page.wait_for_load_state()
+    follow_up.refresh_from_db()
+    assert follow_up.state == FollowUp.State.DISMISSED
+    context.close()
