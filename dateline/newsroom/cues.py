@@ -122,7 +122,7 @@ CUES = {
         ),  # fmt: skip
         cue(
             "date",
-            rf"\b(?:by|before|until|till|no\s+later\s+than|deadline(?:\s+[\w-]+){{0,4}}?\s+(?:is|of|on|falls\s+on)|"
+            rf"\b(?:by|before|until|till|no\s+later\s+than|deadline(?:\s+[\w-]+){{0,4}}?\s+(?:is|of|(?:falls|expires)\s+on)|"
             rf"due\s+(?:on|by)|"
             rf"(?:scheduled|set|planned|slated)\s+for)\s+(?:on\s+)?(?P<when>{EN_DATE})\b",
             last_day=True,
@@ -169,39 +169,52 @@ CUES = {
         cue("date", rf"{B}(?:در\s+)?(?P<when>{FA_DATE}){E}", strong=False),
     ],
 }
-# A cue needs one of these in its sentence (or, if weak, its clause) to be a promise and not a report.
+# A cue needs a future verb in its sentence (a weak cue: in its clause) to be a promise and not a report.
 FUTURE = {
     "en": re.compile(
         r"\b(?:will|shall|won't|would|going\s+to|(?:is|are)\s+(?:to|due|set\s+to|expected)|expected|scheduled|"
-        r"planned|plans?\s+to|expects?|deadline|promised?|pledged?|vowed?|must|aims?\s+to|intends?\s+to|should|"
-        r"no\s+later\s+than|upcoming)\b|'ll\b",
+        r"planned|plans?\s+to|expects?|promised?|pledged?|vowed?|must|aims?\s+to|intends?\s+to|should|"
+        r"upcoming)\b|'ll\b",
         re.IGNORECASE,
     ),
     "ar": re.compile(
-        r"سوف|من\s+المقرر|من\s+المتوقع|يتوقع|يُتوقع|تتوقع|يعتزم|تعتزم|تعهد|تعهدت|وعد|وعدت|مهلة|المهلة|"
-        r"الموعد\s+النهائي|يجب|ينبغي|أقصاه|موعده|المقبل|القادم"
+        r"سوف|من\s+المقرر|من\s+المتوقع|يتوقع|يُتوقع|تتوقع|يعتزم|تعتزم|تعهد|تعهدت|وعد|وعدت|يجب|ينبغي|المقبل|القادم"
     ),
     "fa": re.compile(
-        r"خواه(?:د|ند|یم|م|ی|ید)(?!\w)|قرار\s+است|قرار\s+شده|باید|مهلت|ضرب[\u200c ]?الاجل|وعده|متعهد|"
+        r"خواه(?:د|ند|یم|م|ی|ید)(?!\w)|قرار\s+است|قرار\s+شده|باید|وعده|متعهد|"
         r"(?<!\w)(?:ن)?می[\u200c ]\w+(?:د|ند|یم|م|ی|ید)(?!\w)"
     ),
+}
+# A deadline named as such stands for a future verb too, but only for a strong cue: "the deadline is December 1",
+# not "the deadline passed on Monday".
+DEADLINE = {
+    "en": re.compile(r"\b(?:deadline|no\s+later\s+than)\b", re.IGNORECASE),
+    "ar": re.compile(r"مهلة|المهلة|الموعد\s+النهائي|أقصاه|موعده"),
+    "fa": re.compile(r"مهلت|ضرب[\u200c ]?الاجل"),
 }
 # Arabic makes the future with a prefix, «سـ» (سيغادر, ستنتهي): words that only look like it.
 AR_FUTURE_PREFIX = re.compile(r"(?<!\w)[وف]?س[يتنأ]\w{2,}")
 AR_NOT_FUTURE = re.compile(
-    r"(?<!\w)[وف]?(?:سيار|سياس|سيط|سيد|سير|سين|سيل|سيف|سيو|سنة|سنو|سنت|سنغ|ستة|ستين|ستا|ستر|سأل)"
+    r"(?<!\w)[وف]?(?:سيارة|سيارات|سياس\w*|سيطر\w*|سيد|سيدة|سيرة|سيناء|سيول|سيف|سنة|سنوات|سنوي\w*|سنتين|"
+    r"ستة|ستين|ستون|ستاد|سأل\w*|سنغافورة)(?!\w)"
 )
 # A weak cue next to one of these names when something was said, not when it will happen.
 REPORTED = {
     "en": re.compile(
         r"\b(?:said|told|announced|declared|stated|added|confirmed|reported|noted|warned|insisted|wrote|promised|"
-        r"pledged|vowed|met|signed|took\s+place|was|were|had)\s*$",
+        r"pledged|vowed|met|signed|took\s+place|was|were|had|passed|ended|began|started|expired|closed|opened)\s*$",
         re.IGNORECASE,
     ),
     "ar": re.compile(r"(?:قال|قالت|أعلن|أعلنت|صرح|صرحت|أكد|أكدت|أضاف|أضافت|ذكر|ذكرت|أوضح|أوضحت|وقع|وقعت)\s*$"),
     "fa": re.compile(
         r"^\s*(?:گفت|گفتند|اعلام\s+کرد|اعلام\s+کردند|افزود|تاکید\s+کرد|خبر\s+داد|اظهار\s+داشت|امضا\s+کرد)"
     ),
+}
+# Words right after a date that put it in the past: "Monday a week ago", «الأحد الماضي», «جمعه گذشته».
+PAST_AFTER = {
+    "en": re.compile(r"^\s*(?:ago|last\s+year)\b", re.IGNORECASE),
+    "ar": re.compile(r"^\s*(?:الماضي|الماضية|المنصرم|المنصرمة)(?!\w)"),
+    "fa": re.compile(r"^\s*(?:گذشته|پیش|قبل)(?!\w)"),
 }
 # Words just before a date that put it in the past: "back in July", «منذ», «از».
 PAST_BEFORE = {
@@ -217,9 +230,9 @@ CLAUSE = {
 }
 
 
-def has_future_marker(text, language):
-    """Whether `text` speaks of what is to come: a future verb, a plan, a deadline."""
-    if FUTURE[language].search(text):
+def has_future_marker(text, language, deadline=False):
+    """Whether `text` speaks of what is to come: a future verb, a plan, or (for a strong cue) a deadline."""
+    if FUTURE[language].search(text) or (deadline and DEADLINE[language].search(text)):
         return True
     if language == "ar":
         return any(not AR_NOT_FUTURE.match(match.group()) for match in AR_FUTURE_PREFIX.finditer(text))

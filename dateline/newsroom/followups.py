@@ -85,12 +85,12 @@ def promises_in(sentence, base, language):
 def is_promise(text, match, cue, language):
     """A future marker in the sentence (a weak cue: in its clause), and nothing next to it that makes it a report."""
     before, after = text[: match.start()], text[match.end() :]
-    if cues.PAST_BEFORE[language].search(before):
+    if cues.PAST_BEFORE[language].search(before) or cues.PAST_AFTER[language].search(after):
         return False
     if cue.kind == "relative":
         return True
     if cue.strong:
-        return cues.has_future_marker(text, language)
+        return cues.has_future_marker(text, language, deadline=True)
     reported = cues.REPORTED[language]
     if reported.search(before) or (language == "fa" and reported.search(after)):
         return False
