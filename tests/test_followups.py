@@ -300,6 +300,23 @@ def test_the_demo_gives_the_reference_story_its_two_follow_ups():
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # the workers are forked: this process's connection is closed
+def test_the_fast_import_path_reads_promises_in_its_workers(tmp_path, monkeypatch):
+    """`dateline import` of many files, prepared in worker processes, leaves each story its follow-up."""
+    from dateline.transfer import bulk
+
+    from .factories import run_import, write
+
+    monkeypatch.setattr(bulk, "POOL_AFTER", 2)
+    monkeypatch.setattr(bulk, "WINDOW", 2)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 3)
+    for n in range(4):
+        header = f"News ID: {500 + n}\nPublished: 0350 GMT November 24, 2021\n\nTroops {n}\n\n"
+        write(tmp_path / f"{500 + n}.txt", header + "They will leave within 15 days.\n")
+    assert run_import(tmp_path)[2] is None
+    assert list(FollowUp.objects.order_by("story__news_id").values_list("due", flat=True)) == [D(2021, 12, 9)] * 4
+
+
 @pytest.mark.django_db
 def test_importing_a_draft_suggests_nothing(tmp_path):
     """An imported story that is not published has no follow-ups."""
