@@ -9,7 +9,7 @@ import calendar
 import html
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import dateparser
 from dateutil.relativedelta import relativedelta
@@ -74,11 +74,9 @@ def promises_in(sentence, base, language):
         for match in cue.pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue  # an earlier, more telling cue already read these words
-            if not is_promise(text, match, cue, language):
-                continue
-            due = resolve(match, cue, base, language)
+            taken.append(match.span())
+            due = resolve(match, cue, base, language) if is_promise(text, match, cue, language) else None
             if due is not None and due > base.date():
-                taken.append(match.span())
                 yield Finding(sentence, sentence[match.start() : match.end()][:PHRASE_MAX], due)
 
 
@@ -206,8 +204,3 @@ def suggest_follow_ups(story):
     rows = [FollowUp(story=story, sentence=f.sentence, phrase=f.phrase, due=f.due) for f in found]
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
-
-
-def datetime_on(day):
-    """The start of a day, in the newsroom's time zone (a planned item's due time)."""
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
