@@ -120,7 +120,7 @@ class PlannedItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.order_by("name")
         self.fields["assignee"] = PersonChoice(
-            desk_people(), required=False, label=_("assigned to"), empty_label=_("Nobody yet")
+            desk_people(), required=False, label=_("Assigned to"), empty_label=_("Nobody yet")
         )
 
 
