@@ -14,7 +14,7 @@ from django.utils import timezone
 from dateline.accounts.models import Author
 from dateline.articles import workflow
 from dateline.articles.models import Story
-from dateline.newsroom.models import FollowUp, Notice, PlannedItem
+from dateline.newsroom.models import FollowUp, Notice, PlannedItem, Review
 
 from .factories import make_member, make_section, make_story
 from .test_html_validity import VNU_JAR, check, readable
@@ -280,7 +280,7 @@ def test_an_idea_drafted_by_its_writer_becomes_their_assignment(client):
 
 
 def test_the_planned_items_state_follows_its_story(editor):
-    """Sent for review, the item is filed; published, it is published."""
+    """Sent for review, the item is filed; approved, edited; published, published."""
     item = plan("follows", date(2021, 12, 9), assignee=editor, state=PlannedItem.State.ASSIGNED)
     story = make_story(published=False)
     item.story = story
@@ -288,6 +288,9 @@ def test_the_planned_items_state_follows_its_story(editor):
     workflow.submit_for_review(story, editor)
     item.refresh_from_db()
     assert item.state == PlannedItem.State.FILED
+    Review.objects.create(story=story, version=story.version, decision=Review.Decision.APPROVED, reviewer=editor)
+    item.refresh_from_db()
+    assert item.state == PlannedItem.State.EDITED
     workflow.publish(story, editor)
     item.refresh_from_db()
     assert item.state == PlannedItem.State.PUBLISHED

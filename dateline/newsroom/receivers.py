@@ -12,13 +12,14 @@ Changes made without it (the shell, a script) are recorded with no actor; in the
 ("Changed Groups.") also names who saved the user.
 
 From the same signals, the desk follows a story going public: its dated promises become suggested follow-ups
-(`followups.suggest_follow_ups`), and the planned item it was drafted from moves to filed, then published.
+(`followups.suggest_follow_ups`), and the planned item it was drafted from moves to filed (sent for review), edited
+(approved), then published.
 """
 
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from dateline.articles.models import Story
@@ -31,7 +32,7 @@ from dateline.articles.signals import (
 )
 
 from .followups import prepare_follow_ups, suggest_follow_ups
-from .models import AuditEntry, PlannedItem
+from .models import AuditEntry, PlannedItem, Review
 from .revisions import prepare_first_revision, record_import, record_revision
 
 User = get_user_model()
@@ -104,6 +105,14 @@ def file_planned_story(sender, story, changed, **kwargs):
     if "status" in changed and story.status == Story.Status.REVIEW:
         early = [PlannedItem.State.IDEA, PlannedItem.State.ASSIGNED]
         PlannedItem.objects.filter(story=story, state__in=early).update(state=PlannedItem.State.FILED)
+
+
+@receiver(post_save, sender=Review, dispatch_uid="newsroom-planned-item-edited")
+def edit_planned_story(sender, instance, created, raw=False, **kwargs):
+    """An editor's approval of a filed planned story: it has been edited."""
+    if created and not raw and instance.decision == Review.Decision.APPROVED:
+        filed = PlannedItem.objects.filter(story_id=instance.story_id, state=PlannedItem.State.FILED)
+        filed.update(state=PlannedItem.State.EDITED)
 
 
 @contextmanager
