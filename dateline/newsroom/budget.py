@@ -95,9 +95,9 @@ def number(value):
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-def suggested(follow_ups=None):
-    follow_ups = FollowUp.objects.all() if follow_ups is None else follow_ups
-    return follow_ups.filter(state=FollowUp.State.SUGGESTED).select_related("story")
+def suggested():
+    """The follow-ups still waiting for an editor, with their stories."""
+    return FollowUp.objects.filter(state=FollowUp.State.SUGGESTED).select_related("story")
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -128,10 +128,6 @@ class AcceptForm(forms.Form):
     """Who writes the follow-up an editor accepts."""
 
     assignee = PersonChoice(desk_people(), label=_("Assign to"), empty_label=None)
-
-    def __init__(self, *args, people=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = desk_people() if people is None else people
 
 
 def follow_up_slug(story):
