@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +144,10 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.due}: {self.phrase}"
+
+    def sentence_url(self):
+        """The story's page, scrolled to the promise and marking it (a text fragment, where browsers know them)."""
+        return f"{self.story.get_absolute_url()}#:~:text={quote(self.sentence, safe='').replace('-', '%2D')}"
 
 
 class Review(models.Model):

@@ -10,17 +10,29 @@ user only when the code making the change says who it is, with `changes_by`:
 
 Changes made without it (the shell, a script) are recorded with no actor; in the admin, Django's own LogEntry
 ("Changed Groups.") also names who saved the user.
+
+From the same signals, the desk follows a story going public: its dated promises become suggested follow-ups
+(`followups.suggest_follow_ups`), and the planned item it was drafted from moves to filed (sent for review), edited
+(approved), then published.
 """
 
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from dateline.articles.signals import story_imported, story_prepared, story_saved, story_status_changed
+from dateline.articles.models import Story
+from dateline.articles.signals import (
+    story_imported,
+    story_prepared,
+    story_saved,
+    story_status_changed,
+    story_went_live,
+)
 
-from .models import AuditEntry
+from .followups import prepare_follow_ups, suggest_follow_ups
+from .models import AuditEntry, PlannedItem, Review
 from .revisions import prepare_first_revision, record_import, record_revision
 
 User = get_user_model()
@@ -56,6 +68,51 @@ def audit_status_change(sender, story, user, action, **kwargs):
             "published_at": story.published_at.isoformat() if story.published_at else None,
         },
     )
+
+
+@receiver(story_status_changed)
+def follow_publication(sender, story, action, **kwargs):
+    """Published now (a scheduled story waits for story_went_live): its promises are suggested as follow-ups, and
+    the planned item it came from is done."""
+    if action == "publish":
+        suggest_follow_ups(story)
+        PlannedItem.objects.filter(story=story).update(state=PlannedItem.State.PUBLISHED)
+
+
+@receiver(story_went_live)
+def follow_scheduled_publication(sender, story, **kwargs):
+    suggest_follow_ups(story)
+    PlannedItem.objects.filter(story=story).update(state=PlannedItem.State.PUBLISHED)
+
+
+@receiver(story_imported)
+def follow_imported(sender, story, **kwargs):
+    """An import (the demo's reference story among them) that brings a published story: its promises too."""
+    if story.status == Story.Status.PUBLISHED:
+        suggest_follow_ups(story)
+
+
+@receiver(story_prepared)
+def prepare_imported_follow_ups(sender, story, **kwargs):
+    """The fast path of `dateline import` reads a new story's promises where it prepares the story."""
+    if story.status == Story.Status.PUBLISHED:
+        prepare_follow_ups(story)
+
+
+@receiver(story_saved)
+def file_planned_story(sender, story, changed, **kwargs):
+    """A planned story sent for review has been filed."""
+    if "status" in changed and story.status == Story.Status.REVIEW:
+        early = [PlannedItem.State.IDEA, PlannedItem.State.ASSIGNED]
+        PlannedItem.objects.filter(story=story, state__in=early).update(state=PlannedItem.State.FILED)
+
+
+@receiver(post_save, sender=Review, dispatch_uid="newsroom-planned-item-edited")
+def edit_planned_story(sender, instance, created, raw=False, **kwargs):
+    """An editor's approval of a filed planned story: it has been edited."""
+    if created and not raw and instance.decision == Review.Decision.APPROVED:
+        filed = PlannedItem.objects.filter(story_id=instance.story_id, state=PlannedItem.State.FILED)
+        filed.update(state=PlannedItem.State.EDITED)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """The shapes the API reads and writes: the public contract of /api/v1/ (see docs/api.md)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -38,6 +38,8 @@ StoryStatus = api_enum("StoryStatus", Story.Status)
 StoryType = api_enum("StoryType", Story.Type)
 CommentStatus = api_enum("CommentStatus", Comment.Status)
 CorrectionKind = api_enum("CorrectionKind", Correction.Kind)
+# The newsroom's FollowUp.State, spelled out: the API and the newsroom are siblings that import neither each other.
+FollowUpState = StrEnum("FollowUpState", {"SUGGESTED": "suggested", "ACCEPTED": "accepted", "DISMISSED": "dismissed"})
 
 Language = Annotated[text(35, 1), StringConstraints(pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")]
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # larger numbers do not fit a database integer
@@ -146,6 +148,17 @@ class RevisionOut(Schema):
 class RevisionPage(Schema):
     items: list[RevisionOut]
     next: str | None = NEXT
+
+
+class FollowUpOut(Schema):
+    sentence: str = Field(description="The story's sentence that makes the promise.")
+    phrase: str = Field(description="The words in it that name the date, e.g. “within 15 days”.")
+    due: date = Field(description="The day the promise falls due, counted from the story's publication.")
+    state: FollowUpState = Field(description="`suggested` until an editor accepts or dismisses it.")
+
+
+class FollowUpList(Schema):
+    items: list[FollowUpOut]
 
 
 class PageParams(Schema):

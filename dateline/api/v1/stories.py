@@ -24,6 +24,7 @@ from .schemas import (
     ConflictOut,
     CorrectionIn,
     CorrectionOut,
+    FollowUpList,
     NewsId,
     PageParams,
     PublishIn,
@@ -207,3 +208,14 @@ def revision_data(revision):
         "created_at": revision.created_at,
         "changed": revision.changed,
     }
+
+
+@router.get("/stories/{news_id}/follow-ups", response={200: FollowUpList, **ERRORS}, auth=token_required)
+def story_follow_ups(request, news_id: NewsId):
+    """The dated promises found in a published story, due day first: for the desk's staff (writers and editors)."""
+    user = request.auth
+    if not (user.is_active and user.is_staff and user.has_perm("articles.change_story")):
+        raise PermissionDenied("Follow-ups are for the newsroom's staff.")
+    story = visible_story(user, news_id)
+    fields = ("sentence", "phrase", "due", "state")
+    return {"items": list(story.follow_ups.order_by("due", "pk").values(*fields))}
