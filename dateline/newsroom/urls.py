@@ -19,3 +19,10 @@ urlpatterns = [
     path("stories/<int:news_id>/preview-link", views.preview_link, name="preview-link"),
     path("preview/<str:token>", views.preview, name="preview"),
 ]
+from . import review  # noqa: E402 (appended, so that parallel additions to this file merge)
+
+urlpatterns += [
+    path("stories/<int:news_id>/review", review.review, name="review"),
+    path("stories/<int:news_id>/notes", review.add_note, name="add-note"),
+    path("stories/<int:news_id>/notes/<int:pk>/resolve", review.resolve_note, name="resolve-note"),
+]
