@@ -17,9 +17,12 @@ from dateline.articles.workflow import save_story, submit_for_review
 from dateline.newsroom.models import Note, Notice, Review
 from dateline.newsroom.preview import preview_url
 
-from .factories import make_member
+from . import test_html_validity, test_newsroom_admin
+from .factories import make_member, make_section
 
 pytestmark = pytest.mark.django_db
+vnu, roles = test_html_validity.vnu, test_newsroom_admin.roles  # fixtures of those modules
+check, readable = test_html_validity.check, test_html_validity.readable
 SECRET = "Check the minister's quote with the tape"
 
 
@@ -337,3 +340,48 @@ def test_review_page_queries_do_not_grow_with_notes(client, reporter, editor):
     few = queries()
     Note.objects.bulk_create(Note(story=story, passage="again", text=f"N{n}", author=reporter) for n in range(10))
     assert queries() == few <= 15
+
+
+def test_review_page_is_valid_html(client, reporter, editor, vnu, tmp_path):
+    """The review page, with a diff, marks, notes and the decision form, passes the Nu Html Checker."""
+    story = write(reporter)
+    Review.objects.create(story=story, version=story.version, decision=Review.Decision.APPROVED, reviewer=editor)
+    edit(story, reporter, headline="Talks stall in Vienna", section=make_section("World"))
+    Note.objects.create(story=story, passage="met on Monday", text="Which Monday?", author=editor)
+    Note.objects.create(story=story, text="Resolved already.", author=editor, resolved_at=timezone.now())
+    client.force_login(editor)
+    (tmp_path / "review.html").write_bytes(client.get(review_url(story)).content)
+    errors = check(vnu, tmp_path)
+    assert errors == {}, readable(errors)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_note_on_selection_fills_the_passage_under_the_csp(live_server, page, client, roles):
+    """In Chromium, words selected in the story become the note's passage, and the note marks them; no CSP error."""
+    from playwright.sync_api import expect
+
+    story = write(make_member("Reporter"))
+    client.force_login(make_member("Editor"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}{review_url(story)}")
+    page.evaluate(
+        """() => {
+            const text = [...document.querySelectorAll("#review-text p")].find(p => p.textContent.includes("Monday"));
+            const node = text.firstChild, start = node.data.indexOf("met on Monday");
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, start + "met on Monday".length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+    )
+    page.click("#note-on-selection")
+    expect(page.locator("#id_passage")).to_have_value("met on Monday")
+    page.fill("#id_text", "Which Monday?")
+    page.get_by_role("button", name="Add note").click()
+
+    expect(page.locator("#review-text mark")).to_have_text("met on Monday")
+    assert page.console_errors == []
