@@ -292,6 +292,35 @@ def test_approve_and_publish_now(client, reporter, editor):
     assert "approved and published" in Notice.objects.get(user=reporter).text
 
 
+def test_a_story_not_ready_is_not_published_and_the_message_is_kept(client, reporter, editor, settings, tmp_path):
+    """A lead image without alternative text stops "publish now": the reason shown, the message kept, nothing done."""
+    settings.MEDIA_ROOT = tmp_path
+    story = write(reporter)
+    edit(story, reporter, lead_image=test_html_validity.picture(tmp_path, "photo.png", alt_text=""))
+    client.force_login(editor)
+
+    response = decide(client, story, "publish", message="Great scoop.")
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "The lead image needs alternative text" in content and "Great scoop." in content
+    story.refresh_from_db()
+    assert story.status == Story.Status.REVIEW
+    assert not Review.objects.exists() and not Notice.objects.exists() and not Note.objects.exists()
+
+
+def test_a_public_story_is_not_sent_back(client, reporter, editor):
+    """Sending back would unpublish a story readers see: it is refused."""
+    story = write(reporter)
+    client.force_login(editor)
+    decide(client, story, "publish")
+    story.refresh_from_db()
+    response = decide(client, story, "send-back")
+    assert response.status_code == 400
+    assert "This story is public" in response.content.decode()
+    assert Story.objects.published().filter(pk=story.pk).exists()
+
+
 def test_a_decision_on_a_stale_view_is_refused(client, reporter, editor):
     """When the story was saved since the page was shown, the decision is refused with a clear message."""
     story = write(reporter)

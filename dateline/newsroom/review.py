@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dateline.articles.models import Story
 from dateline.articles.permissions import can_edit, can_publish
@@ -39,7 +39,7 @@ class NoteForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
+        label=gettext_lazy("Your decision"),
         widget=forms.RadioSelect,
         choices=[
             ("send-back", gettext_lazy("Send back to the writer")),
@@ -75,6 +75,7 @@ def story_for_review(user, news_id):
     return story
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @desk_required
 def review(request, news_id):
     """The story with its notes' passages marked, what changed since the last review, the notes and the decision."""
