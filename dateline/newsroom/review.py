@@ -24,7 +24,7 @@ from dateline.articles.workflow import Conflict, publish, save_story
 from .desk import desk_required, render_desk
 from .models import Note, Review, Revision
 from .notices import notify
-from .revisions import compare, snapshot
+from .revisions import compare, field_label, snapshot
 from .textdiff import body_changes, inline_diff, text_blocks, with_marks
 
 TEXT_FIELDS = ("headline", "summary", "body")
@@ -122,14 +122,10 @@ def story_diff(older, newer):
     old, new = older.data, newer.data
     changed = [name for name in TEXT_FIELDS[:2] if old.get(name) != new.get(name)]
     return {
-        "texts": [(field_label_of(name), inline_diff(old.get(name), new.get(name))) for name in changed],
+        "texts": [(field_label(name), inline_diff(old.get(name), new.get(name))) for name in changed],
         "body": body_changes(old.get("body", ""), new.get("body", "")),
         "fields": [change for change in compare(older, newer) if change.name not in TEXT_FIELDS],
     }
-
-
-def field_label_of(name):
-    return Story._meta.get_field(name).verbose_name
 
 
 def marked_text(story, open_notes):
