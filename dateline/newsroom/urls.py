@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from . import home, planning, setup, views, writing
+from . import embeds, home, planning, review, setup, uploads, views, writing
 
 app_name = "newsroom"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("stories/<int:news_id>/autosave", writing.autosave, name="autosave"),
     path("stories/<int:news_id>/live-preview", writing.live_preview, name="live-preview"),
     path("stories/<int:news_id>/corrections", writing.add_correction, name="add-correction"),
+    path("stories/<int:news_id>/review", review.review, name="review"),
+    path("stories/<int:news_id>/notes", review.add_note, name="add-note"),
+    path("stories/<int:news_id>/notes/<int:pk>/resolve", review.resolve_note, name="resolve-note"),
+    path("images/upload", uploads.upload_image, name="image-upload"),
+    path("embeds/resolve", embeds.resolve_embed, name="embed-resolve"),
     path("suggest/<str:kind>", writing.suggestions, name="suggestions"),
     path("plan/", planning.calendar, name="calendar"),
     path("plan/list", planning.plan_list, name="plan-list"),
@@ -31,12 +36,4 @@ urlpatterns = [
     path("stories/<int:news_id>/preview-link", views.preview_link, name="preview-link"),
     path("preview/<str:token>", views.preview, name="preview"),
     path("setup/<str:token>", setup.setup, name="setup"),
-]
-
-# The body editor's helpers (forms.BodyEditorWidget).
-from . import embeds, uploads  # noqa: E402
-
-urlpatterns += [
-    path("images/upload", uploads.upload_image, name="image-upload"),
-    path("embeds/resolve", embeds.resolve_embed, name="embed-resolve"),
 ]
