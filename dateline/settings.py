@@ -45,6 +45,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 # Absolute URLs (canonical links, feeds, sitemaps, the API) use SITE_URL when set, else the request's host.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Dateline")
+# Outgoing mail (the desk's notices now; newsletters later): SMTP when EMAIL_HOST is set, else nothing is mailed.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 INSTALLED_APPS = [
     "dateline.newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin with the newsroom's admin site

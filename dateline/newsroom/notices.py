@@ -24,8 +24,8 @@ def notify(users, text, url=""):
 
 
 def email_configured():
-    """Whether the site names a mail server: EMAIL_HOST set (Django's own default, "localhost", counts as unset)."""
-    return bool(settings.EMAIL_HOST) and settings.is_overridden("EMAIL_HOST")
+    """Whether the site names a mail server (EMAIL_HOST, empty by default)."""
+    return bool(settings.EMAIL_HOST)
 
 
 def mail(user, text, url):
