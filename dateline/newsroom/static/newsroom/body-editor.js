@@ -36,7 +36,12 @@ function bodyTools(config, textarea, say) {
     const attrs = { id: String(answer.id), src: answer.src, srcset: answer.srcset, alt: answer.alt || "",
       caption: answer.caption || "", credit: answer.credit || "" };
     editor.chain().focus().insertContent({ type: "bodyImage", attrs }).run();
-    editor.chain().setNodeSelection(editor.state.selection.from - 1).describeImage().run();
+    // Where the image landed depends on where the cursor was (inside a paragraph, it is split): find it.
+    let position = null;
+    editor.state.doc.descendants((node, pos) => {
+      if (node.type.name === "bodyImage" && node.attrs.id === attrs.id) position = pos;
+    });
+    if (position !== null) editor.chain().setNodeSelection(position).describeImage().run();
   }
 
   function uploadAll(editor, files) {
