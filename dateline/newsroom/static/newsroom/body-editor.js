@@ -21,6 +21,13 @@ function csrfToken(textarea) {
   return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
 }
 
+// A new image or embed goes where the cursor is; with an image or embed selected, after it, never in its place.
+function insertBlock(editor, content) {
+  const { selection } = editor.state;
+  if (selection.node) editor.chain().focus().insertContentAt(selection.to, content).run();
+  else editor.chain().focus().insertContent(content).run();
+}
+
 // The editor's helpers: the toolbar's own buttons, uploads, embeds, and the message line under the editor.
 function bodyTools(config, textarea, say) {
   async function upload(editor, file) {
@@ -35,7 +42,7 @@ function bodyTools(config, textarea, say) {
     say("");
     const attrs = { id: String(answer.id), src: answer.src, srcset: answer.srcset, alt: answer.alt || "",
       caption: answer.caption || "", credit: answer.credit || "" };
-    editor.chain().focus().insertContent({ type: "bodyImage", attrs }).run();
+    insertBlock(editor, { type: "bodyImage", attrs });
     // Where the image landed depends on where the cursor was (inside a paragraph, it is split): find it.
     let position = null;
     editor.state.doc.descendants((node, pos) => {
@@ -69,7 +76,7 @@ function bodyTools(config, textarea, say) {
     if (!response.ok) return say(answer.error, true);
     say("");
     const { provider, src, url, title, label } = answer;
-    editor.chain().focus().insertContent({ type: "embed", attrs: { provider, src, url, title, label } }).run();
+    insertBlock(editor, { type: "embed", attrs: { provider, src, url, title, label } });
   }
 
   const extension = Extension.create({
