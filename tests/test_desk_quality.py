@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dateline.accounts.models import Author
 from dateline.articles.models import Story
 from dateline.comments.models import Comment
-from dateline.newsroom.models import Notice, PlannedItem
+from dateline.newsroom.models import FollowUp, Note, Notice, PlannedItem
 
 from .factories import make_comment, make_member, make_section, make_story
 from .test_browser import ARTIFACTS
@@ -33,6 +34,10 @@ def desk_content():
         user=editor, text="Your story was approved.", url=reverse("newsroom:write", args=[live.news_id])
     )
     make_comment(live, status=Comment.Status.PENDING)
+    Note.objects.create(story=live, passage="leave", text="Which base?", author=editor)
+    FollowUp.objects.create(
+        story=live, sentence="They will leave within 15 days.", phrase="within 15 days", due=timezone.localdate()
+    )
     return editor, live
 
 
@@ -45,6 +50,9 @@ def desk_paths(live):
         "notices": reverse("newsroom:notices"),
         "comments": reverse("newsroom:comments"),
         "calendar": reverse("newsroom:calendar"),
+        "plan-list": reverse("newsroom:plan-list"),
+        "plan-new": reverse("newsroom:plan-new"),
+        "review": reverse("newsroom:review", args=[live.news_id]),
     }
 
 
