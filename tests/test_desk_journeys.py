@@ -20,19 +20,12 @@ from dateline.demo.stories import SEED_NEWS_ID
 from dateline.newsroom.models import FollowUp, Note, PlannedItem, Review
 
 from .factories import run_due_jobs
+from .test_body_editor import PASTE
 from .test_browser import ARTIFACTS
 from .test_newsroom_admin import roles  # noqa: F401  (the role groups again, after a transactional flush)
 
 PASSWORD = "correct-horse-battery-staple-42"
 CLIPBOARD = Path(__file__).resolve().parent / "fixtures" / "clipboard" / "google-docs.html"
-PASTE = """(html) => {
-  const editor = document.querySelector(".prose-editor .tiptap");
-  editor.focus();
-  const data = new DataTransfer();
-  data.setData("text/html", html);
-  data.setData("text/plain", "pasted");
-  editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-}"""
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

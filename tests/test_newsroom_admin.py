@@ -120,7 +120,7 @@ def test_status_filter_tells_scheduled_from_published(client, editor):
     """The list's status filter: "Scheduled" shows the stories still to come, "Published" those out."""
     make_story("Tomorrow's story", ago=-timedelta(days=1)), make_story("Yesterday's story", ago=timedelta(days=1))
     scheduled = client.get(CHANGELIST, {"state": "scheduled"}).content.decode()
-    live = client.get(CHANGELIST, {"state": "live"}).content.decode()
+    live = client.get(CHANGELIST, {"state": "published"}).content.decode()
     assert "Tomorrow&#x27;s story" in scheduled and "Yesterday&#x27;s story" not in scheduled
     assert "Yesterday&#x27;s story" in live and "Tomorrow&#x27;s story" not in live
 

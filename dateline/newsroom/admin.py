@@ -23,6 +23,7 @@ from dateline.articles.permissions import OWN_EDITABLE, can_delete, can_edit, ca
 
 from . import admin_audit  # noqa: F401  (registers the audit log and revisions)
 from .forms import BodyEditorWidget, StoryAdminForm
+from .states import in_state, state_choices
 
 AUTOSAVE_SECONDS = 30
 
@@ -38,22 +39,10 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", Story.Status.DRAFT.label),
-            ("review", Story.Status.REVIEW.label),
-            ("scheduled", _("Scheduled")),
-            ("live", _("Published")),
-            ("unpublished", Story.Status.UNPUBLISHED.label),
-        ]
+        return state_choices()
 
     def queryset(self, request, queryset):
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() in {"draft", "review", "unpublished"}:
-            return queryset.filter(status=self.value())
-        return queryset
+        return in_state(queryset, self.value())
 
 
 class CorrectionInline(admin.TabularInline):

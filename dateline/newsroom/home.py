@@ -19,16 +19,10 @@ from dateline.comments.moderation import moderate
 
 from .desk import desk_required, render_desk
 from .models import Note, Notice, PlannedItem
+from .states import in_state, state_choices
 
 SHELF = 8  # stories per list on the home screen
 STORIES_PER_PAGE = 50
-STATES = {
-    "draft": lambda stories: stories.filter(status=Story.Status.DRAFT),
-    "review": lambda stories: stories.filter(status=Story.Status.REVIEW),
-    "scheduled": lambda stories: stories.scheduled(),
-    "published": lambda stories: stories.published(),
-    "unpublished": lambda stories: stories.filter(status=Story.Status.UNPUBLISHED),
-}
 
 
 def shelf(queryset, order):
@@ -89,23 +83,12 @@ def story_list(request):
     if query:
         by_number = Q(news_id=int(query)) if query.isdigit() else Q()
         stories = stories.filter(by_number | Q(headline__icontains=query) | Q(slug__icontains=query))
-    if state in STATES:
-        stories = STATES[state](stories)
+    stories = in_state(stories, state)
     page = Paginator(stories.order_by("-updated_at", "-pk"), STORIES_PER_PAGE).get_page(request.GET.get("page"))
     filters = urlencode({name: value for name, value in (("q", query), ("state", state)) if value})
     context = {"desk_area": "stories", "page": page, "query": query, "state": state, "states": state_choices()}
     context["filters"] = f"{filters}&" if filters else ""
     return render_desk(request, "newsroom/desk/stories.html", context)
-
-
-def state_choices():
-    return [
-        ("draft", Story.Status.DRAFT.label),
-        ("review", Story.Status.REVIEW.label),
-        ("scheduled", _("Scheduled")),
-        ("published", _("Published")),
-        ("unpublished", Story.Status.UNPUBLISHED.label),
-    ]
 
 
 @desk_required
