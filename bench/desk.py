@@ -1,4 +1,4 @@
-"""The newsroom desk's server times on a scratch site: home, the story list (and its search), the writing screen.
+"""The newsroom desk's server times on a scratch site: home, the story list and its search, planning, review, writing.
 
     .venv/bin/python bench/desk.py --site var/bench/site-100000 [--requests 30]
 
@@ -56,6 +56,7 @@ def desk_figures(count=30, seed=7):
         "story list, search": timed(client, f"/newsroom/stories/?q={word}", count),
         "story list, page 100": timed(client, "/newsroom/stories/?page=100", count),
         "planning calendar": timed(client, "/newsroom/plan/", count),
+        "review": timed(client, f"/newsroom/stories/{numbers[0]}/review", count),
     }
     writing = [timed(client, f"/newsroom/stories/{number}/", max(1, count // 10)) for number in numbers[:10]]
     figures["writing screen"] = {

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from dateline.articles.models import Story
 from dateline.articles.permissions import editable_stories
 from dateline.comments.models import Comment
 from dateline.comments.moderation import moderate
+from dateline.search import search
 
 from .desk import desk_required, render_desk
 from .models import Note, Notice, PlannedItem
@@ -75,16 +75,20 @@ def home(request):
 
 @desk_required
 def story_list(request):
-    """Every story this person may open, of every status, newest change first; searched by headline or News ID."""
+    """Every story this person may open, of every status, newest change first; searched by its words (headline,
+    standfirst, text, tags, bylines: the search index, best match first) or by its News ID."""
     if not request.user.has_perm("articles.change_story"):
         raise PermissionDenied
     stories = editable_stories(request.user).select_related("section").defer("body", "summary", "section__description")
     query, state = request.GET.get("q", "").strip(), request.GET.get("state", "")
-    if query:
-        by_number = Q(news_id=int(query)) if query.isdigit() else Q()
-        stories = stories.filter(by_number | Q(headline__icontains=query) | Q(slug__icontains=query))
     stories = in_state(stories, state)
-    page = Paginator(stories.order_by("-updated_at", "-pk"), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    if query.isdigit():
+        found = stories.filter(news_id=int(query))
+    elif query:
+        found = search(query, within=stories.order_by())  # the full-text index holds stories of every status
+    else:
+        found = stories.order_by("-updated_at", "-pk")
+    page = Paginator(found, STORIES_PER_PAGE).get_page(request.GET.get("page"))
     filters = urlencode({name: value for name, value in (("q", query), ("state", state)) if value})
     context = {"desk_area": "stories", "page": page, "query": query, "state": state, "states": state_choices()}
     context["filters"] = f"{filters}&" if filters else ""

@@ -21,12 +21,13 @@ class Results:
     `more` says whether there are more; a slice is a list of stories, each with `rank` and `snippet`.
     `query` is the parsed Query: falsy when nothing in the text was searchable."""
 
-    def __init__(self, text, *, section=None, language=None, since=None, until=None, order="relevance"):
+    def __init__(self, text, *, section=None, language=None, since=None, until=None, order="relevance", within=None):
         self.query = parse(text)
         self.order = order if order in ORDERS else "relevance"
         self.language = language
         self.narrowed = any([section, language, since, until])
-        self.stories = filtered(Story.objects.published(), section, language, since, until)
+        stories = Story.objects.published() if within is None else within
+        self.stories = filtered(stories, section, language, since, until)
         self._count = None
 
     def count(self):
