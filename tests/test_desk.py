@@ -369,3 +369,20 @@ def test_logging_in_with_nowhere_else_to_go_leads_to_the_desk(client):
         "/admin/login/", {"username": "rana", "password": "a-long-and-unusual-passphrase-42", "next": "/newsroom/"}
     )
     assert response.status_code == 302 and response["Location"] == "/newsroom/"
+
+
+def test_a_lead_image_uploaded_from_the_side_panel_becomes_the_storys(client, reporter, settings, tmp_path):
+    """A picture chosen in the side panel is stored, with its alternative text, as the story's lead image."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    PILImage.new("RGB", (800, 500), "teal").save(png, "PNG")
+    story = own_story(reporter)
+    upload = SimpleUploadedFile("harbour.png", png.getvalue(), content_type="image/png")
+    client.post(write_url(story), story_form(story, new_lead_image=upload, new_lead_image_alt="Boats in the harbour"))
+    story.refresh_from_db()
+    assert story.lead_image.alt_text == "Boats in the harbour" and story.lead_image.uploaded_by == reporter

@@ -10,6 +10,7 @@ from dateline.accounts.models import Author
 from dateline.articles import workflow
 from dateline.articles.models import Story, Tag, text_direction
 from dateline.articles.permissions import OWN_EDITABLE, can_publish
+from dateline.images.forms import ImageUploadField
 from dateline.images.models import Image
 
 # What editors may format; articles.html.clean_html still decides what is stored (docs/writing.md).
@@ -176,6 +177,10 @@ class DeskStoryForm(StoryAdminForm):
 
     tags = NamesField(label=_("Tags"), suggest="tags", help_text=_("Separate tags with commas; new ones are made."))
     authors = NamesField(label=_("Bylines"), suggest="authors", help_text=_("Separate names with commas."))
+    new_lead_image = ImageUploadField(label=_("Or upload a lead image"), required=False)
+    new_lead_image_alt = forms.CharField(
+        label=_("Its alternative text"), required=False, max_length=300, help_text=_("What the picture shows.")
+    )
 
     class Meta(StoryAdminForm.Meta):
         fields = [
@@ -214,6 +219,9 @@ class DeskStoryForm(StoryAdminForm):
 
     def save_for(self, user):
         self.cleaned_data["tags"] = Tag.objects.for_names(self.cleaned_data.get("tags", []))
+        if upload := self.cleaned_data.get("new_lead_image"):
+            alt_text = self.cleaned_data.get("new_lead_image_alt", "")
+            self.instance.lead_image = Image.objects.create(file=upload, alt_text=alt_text, uploaded_by=user)
         return super().save_for(user)
 
 

@@ -50,7 +50,7 @@ def write_new(request):
         raise PermissionDenied
     story = Story(status=Story.Status.DRAFT)
     if request.method == "POST":
-        return save(request, story, desk_form(request.user, request.POST, instance=story))
+        return save(request, story, desk_form(request.user, request.POST, request.FILES, instance=story))
     form = desk_form(request.user, instance=story, initial={"authors": Author.objects.filter(user=request.user)})
     return page(request, story, form)
 
@@ -63,7 +63,7 @@ def write(request, news_id):
         data = request.POST.copy()
         if "resolve" in data:
             data = resolve(data, Story.objects.get(pk=story.pk))
-        return save(request, story, desk_form(request.user, data, instance=story))
+        return save(request, story, desk_form(request.user, data, request.FILES, instance=story))
     return page(request, story, desk_form(request.user, instance=story))
 
 
