@@ -182,7 +182,8 @@ def live_preview(request, news_id):
     """The story as the form now holds it, unsaved, in the public design (shown in a frame beside the text)."""
     story = story_or_403(request.user, news_id)
     form = desk_form(request.user, request.POST, instance=story)
-    form.full_clean()
+    with transaction.atomic():  # the form's version check locks the row (PostgreSQL wants a transaction for it)
+        form.full_clean()
     for name in ("headline", "summary", "body", "location", "lead_image_caption", "lead_image_credit"):
         if name in form.cleaned_data:
             setattr(story, name, form.cleaned_data[name])
