@@ -277,10 +277,22 @@ def test_a_scheduled_story_going_live_gets_its_follow_ups(editor):
     assert FollowUp.objects.filter(story=story, phrase="within two weeks").exists()
 
 
+def imported(load):
+    """Run `load` (an import) as committed, then the jobs it queued, as `dateline worker` would."""
+    from django.test import TestCase
+
+    from .factories import run_due_jobs
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        load()
+    run_due_jobs()
+
+
 @pytest.mark.django_db
 def test_importing_the_reference_story_suggests_its_two_follow_ups():
-    """The import the demo loads the reference story with leaves December 9 and December 31 as suggestions."""
-    import_file(SEED, Report())
+    """The import the demo loads the reference story with leaves December 9 and December 31 as suggestions, read
+    by a job once the import is done (the import itself keeps its pace)."""
+    imported(lambda: import_file(SEED, Report()))
     story = Story.objects.get(news_id=SEED_NEWS_ID)
     days = list(story.follow_ups.values_list("phrase", "due"))
     assert days == [("within 15 days", D(2021, 12, 9)), ("by the end of the year", D(2021, 12, 31))]
@@ -291,8 +303,8 @@ def test_the_demo_gives_the_reference_story_its_two_follow_ups():
     """After `dateline demo` (run twice, as `make run` may), the reference story has exactly its two suggestions."""
     from dateline.demo import stories as demo
 
-    demo.load()
-    demo.load()
+    imported(demo.load)
+    imported(demo.load)
     story = Story.objects.get(news_id=SEED_NEWS_ID)
     assert list(story.follow_ups.values_list("due", "state")) == [
         (D(2021, 12, 9), "suggested"),
@@ -301,11 +313,12 @@ def test_the_demo_gives_the_reference_story_its_two_follow_ups():
 
 
 @pytest.mark.django_db(transaction=True)  # the workers are forked: this process's connection is closed
-def test_the_fast_import_path_reads_promises_in_its_workers(tmp_path, monkeypatch):
-    """`dateline import` of many files, prepared in worker processes, leaves each story its follow-up."""
+def test_the_fast_import_path_leaves_promises_to_a_job(tmp_path, monkeypatch):
+    """`dateline import` of many files (the fast path) queues the reading of their promises; the job leaves each
+    story its follow-up."""
     from dateline.transfer import bulk
 
-    from .factories import run_import, write
+    from .factories import run_due_jobs, run_import, write
 
     monkeypatch.setattr(bulk, "POOL_AFTER", 2)
     monkeypatch.setattr(bulk, "WINDOW", 2)
@@ -314,6 +327,8 @@ def test_the_fast_import_path_reads_promises_in_its_workers(tmp_path, monkeypatc
         header = f"News ID: {500 + n}\nPublished: 0350 GMT November 24, 2021\n\nTroops {n}\n\n"
         write(tmp_path / f"{500 + n}.txt", header + "They will leave within 15 days.\n")
     assert run_import(tmp_path)[2] is None
+    assert not FollowUp.objects.exists()  # the import did not wait for them
+    run_due_jobs()
     assert list(FollowUp.objects.order_by("story__news_id").values_list("due", flat=True)) == [D(2021, 12, 9)] * 4
 
 
@@ -341,7 +356,7 @@ def url(story):
 
 @pytest.fixture
 def reference():
-    import_file(SEED, Report())
+    imported(lambda: import_file(SEED, Report()))
     return Story.objects.get(news_id=SEED_NEWS_ID)
 
 

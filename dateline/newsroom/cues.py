@@ -169,6 +169,17 @@ CUES = {
         cue("date", rf"{B}(?:در\s+)?(?P<when>{FA_DATE}){E}", strong=False),
     ],
 }
+
+
+def any_of(language_cues):
+    """One pattern that matches wherever one of the cues does (their groups unnamed): a sentence it finds nothing in
+    holds no promise, so the cues themselves are tried only on the few sentences it does."""
+    alternatives = (re.sub(r"\(\?P<\w+>", "(?:", cue.pattern.pattern) for cue in language_cues)
+    return re.compile("|".join(f"(?:{alternative})" for alternative in alternatives), re.IGNORECASE)
+
+
+ANY_CUE = {language: any_of(language_cues) for language, language_cues in CUES.items()}
+
 # A cue needs a future verb in its sentence (a weak cue: in its clause) to be a promise and not a report.
 FUTURE = {
     "en": re.compile(

@@ -70,6 +70,8 @@ def normalized(text, language):
 def promises_in(sentence, base, language):
     """The promises in one sentence: each cue's match that is no report and resolves to a day after `base`."""
     text, taken = normalized(sentence, language), []
+    if not cues.ANY_CUE[language].search(text):
+        return
     for cue in cues.CUES[language]:
         for match in cue.pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
@@ -191,16 +193,10 @@ def findings_for(story):
     return find_follow_ups(story.body, story.published_at or timezone.now(), story.language)
 
 
-def prepare_follow_ups(story):
-    """Find a story's promises before it is written (in the import's worker processes), for suggest_follow_ups."""
-    story._newsroom_follow_ups = findings_for(story)
-
-
 def suggest_follow_ups(story):
     """Keep each promise in a public story as a suggested follow-up, once: one already there (dismissed, accepted)
     is left as it is, however often the story is published again. Returns how many were found."""
-    found = story.__dict__.pop("_newsroom_follow_ups", None)
-    found = findings_for(story) if found is None else found
+    found = findings_for(story)
     rows = [FollowUp(story=story, sentence=f.sentence, phrase=f.phrase, due=f.due) for f in found]
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

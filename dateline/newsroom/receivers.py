@@ -31,7 +31,8 @@ from dateline.articles.signals import (
     story_went_live,
 )
 
-from .followups import prepare_follow_ups, suggest_follow_ups
+from . import tasks
+from .followups import suggest_follow_ups
 from .models import AuditEntry, PlannedItem, Review
 from .revisions import prepare_first_revision, record_import, record_revision
 
@@ -87,16 +88,10 @@ def follow_scheduled_publication(sender, story, **kwargs):
 
 @receiver(story_imported)
 def follow_imported(sender, story, **kwargs):
-    """An import (the demo's reference story among them) that brings a published story: its promises too."""
+    """An import (the demo's reference story among them) that brings a published story: its promises too, found by
+    a job once the import is done, so that imports keep their pace."""
     if story.status == Story.Status.PUBLISHED:
-        suggest_follow_ups(story)
-
-
-@receiver(story_prepared)
-def prepare_imported_follow_ups(sender, story, **kwargs):
-    """The fast path of `dateline import` reads a new story's promises where it prepares the story."""
-    if story.status == Story.Status.PUBLISHED:
-        prepare_follow_ups(story)
+        tasks.find_follow_ups_later(story)
 
 
 @receiver(story_saved)
