@@ -12,9 +12,12 @@ from dateline.articles.embeds import resolve
 from dateline.articles.html import clean_html
 
 from .factories import make_member, make_story
+from .processes import postgres_url
 from .test_newsroom_journey import PASSWORD
 
 CLIPBOARD = Path(__file__).parent / "fixtures" / "clipboard"
+# The editor runs in the browser whatever the database: driven once, by make test (CI's time is bounded).
+pytestmark = pytest.mark.skipif(bool(postgres_url()), reason="the body editor is driven once, on SQLite")
 PASTED = {
     "word365.html": [
         "<h2>Water-sharing talks resume</h2>",

@@ -13,12 +13,15 @@ from dateline.comments.models import Comment
 from dateline.newsroom.models import FollowUp, Note, Notice, PlannedItem
 
 from .factories import make_comment, make_member, make_section, make_story
+from .processes import postgres_url
 from .test_browser import ARTIFACTS
 from .test_html_validity import check, readable, vnu  # noqa: F401  (the checker's fixture)
 from .test_newsroom_admin import roles  # noqa: F401  (the role groups again, after a transactional flush)
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = ["en", "fa"]
+# What a page's markup and scripts are does not depend on the database: checked once, by make test (CI's time).
+pytestmark = pytest.mark.skipif(bool(postgres_url()), reason="the desk's markup is checked once, on SQLite")
 
 
 def desk_content():
