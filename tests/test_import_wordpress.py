@@ -88,6 +88,19 @@ def test_a_future_post_is_scheduled(imported):
     assert ferry.is_scheduled and ferry.published_at == datetime(2099, 6, 1, 6, 0, tzinfo=UTC)
 
 
+def test_an_export_in_the_https_namespace_is_a_wordpress_export(tmp_path, db):
+    """WordPress.com writes https://wordpress.org/export/1.2/: the same export, read as WordPress and not as a
+    feed: the same posts, statuses and comments, pages and attachments skipped."""
+    https = write(
+        tmp_path / "wordpress-com.xml",
+        WXR.read_text().replace("http://wordpress.org/export/", "https://wordpress.org/export/"),
+    )
+    assert run_import(https) == (SUMMARY, "", None)
+    assert story("Port authority budget").status == Story.Status.DRAFT
+    assert story("Ferry timetable changes in summer").is_scheduled
+    assert Comment.objects.exists() and not Story.objects.filter(headline="About us").exists()
+
+
 # People, sections, tags
 
 

@@ -16,7 +16,8 @@ from .report import Refused
 
 HEAD_BYTES = 1 << 20
 PROLOG = re.compile(r"(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|\s)*<([A-Za-z_][\w.:-]*)", re.DOTALL)
-WORDPRESS_NAMESPACE = re.compile(r"""xmlns:\w+\s*=\s*["']http://wordpress\.org/export/1\.[0-2]/["']""")
+# WordPress writes http://wordpress.org/export/1.2/; WordPress.com (and the Theme Unit Test data) https://…
+WORDPRESS_NAMESPACE = re.compile(r"""xmlns:\w+\s*=\s*["']https?://wordpress\.org/export/1\.[0-2]/["']""")
 INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 NINJS_KEY = re.compile(r'"(uri|headlines|headline)"\s*:')

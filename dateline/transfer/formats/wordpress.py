@@ -38,7 +38,7 @@ from ..stories import (
 )
 from .feeds import read
 
-WP_NAMESPACE = re.compile(r"http://wordpress\.org/export/1\.[0-2]/")
+WP_NAMESPACE = re.compile(r"https?://wordpress\.org/export/1\.[0-2]/")  # https: WordPress.com's exports
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 STATUS = {
