@@ -93,6 +93,15 @@ def test_feeds_use_site_url_when_set(client, stories, settings):
     assert all(entry.link.startswith("https://news.example.org/news/") for entry in feed.entries)
 
 
+def test_sitemap_index_uses_site_url_when_set(client, stories, settings):
+    """With SITE_URL, the index lists its parts on it (as the parts list pages on it), whatever host was asked."""
+    settings.SITE_URL = "https://news.example.org"
+    for prefix in ("", "/fa"):
+        index = etree.fromstring(client.get(f"{prefix}/sitemap.xml").content)
+        parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=SITEMAP_NS)
+        assert parts and all(part.startswith(f"https://news.example.org{prefix}/sitemap-") for part in parts)
+
+
 def test_pages_announce_their_feeds(client, stories):
     """Every page links the site's RSS and Atom feeds for autodiscovery."""
     html = client.get("/").content.decode()

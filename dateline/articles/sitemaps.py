@@ -2,10 +2,10 @@
 /fa/sitemap.xml lists the Persian edition's pages."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap, views
 from django.utils import timezone
 
 from dateline.accounts.models import Author
@@ -16,6 +16,17 @@ from .models import Section, Story, Tag
 
 def edition_stories():
     return Story.objects.published().in_edition(current_edition())
+
+
+def index(request, **kwargs):
+    """Django's sitemap index, its parts' URLs on SITE_URL when set (Django takes them from the request's host,
+    where the parts themselves and the feeds use SITE_URL)."""
+    response = views.index(request, **kwargs)
+    if settings.SITE_URL:
+        for item in response.context_data["sitemaps"]:
+            _scheme, _host, path, query, _fragment = urlsplit(item.location)
+            item.location = settings.SITE_URL + urlunsplit(("", "", path, query, ""))
+    return response
 
 
 class SiteSitemap(Sitemap):
