@@ -102,6 +102,19 @@ def test_sitemap_index_uses_site_url_when_set(client, stories, settings):
         assert parts and all(part.startswith(f"https://news.example.org{prefix}/sitemap-") for part in parts)
 
 
+def test_news_sitemap_writes_languages_as_google_news_takes_them(client, stories):
+    """A story in en-US is listed as "en" (Google's schema refuses "en-US"); ar-EG is "ar"; zh-cn, zh-tw stay whole."""
+    from django.utils import timezone
+
+    from dateline.articles.models import Story
+    from dateline.articles.templatetags.articles import news_language
+
+    Story.objects.filter(news_id=318214).update(language="en-US", published_at=timezone.now())
+    news = etree.fromstring(client.get("/news-sitemap.xml").content)
+    assert set(news.xpath("//news:language/text()", namespaces=SITEMAP_NS)) == {"en"}
+    assert [news_language(code) for code in ("ar-EG", "fa", "zh-TW", "zh_CN")] == ["ar", "fa", "zh-tw", "zh-cn"]
+
+
 def test_pages_announce_their_feeds(client, stories):
     """Every page links the site's RSS and Atom feeds for autodiscovery."""
     html = client.get("/").content.decode()

@@ -28,6 +28,13 @@ def story_body(body):
 
 
 @register.filter
+def news_language(code):
+    """The language as Google News's sitemap schema takes it: ISO 639 ("en", not "en-US"), but zh-cn and zh-tw."""
+    code = (code or "").lower().replace("_", "-")
+    return code if code in {"zh-cn", "zh-tw"} else code.partition("-")[0]
+
+
+@register.filter
 def digits(value):
     """`{{ story.news_id|digits }}` → 318214, or ۳۱۸۲۱۴ in the Persian edition."""
     return localize_digits(str(value))
