@@ -115,6 +115,13 @@ def test_news_sitemap_writes_languages_as_google_news_takes_them(client, stories
     assert [news_language(code) for code in ("ar-EG", "fa", "zh-TW", "zh_CN")] == ["ar", "fa", "zh-tw", "zh-cn"]
 
 
+def test_atom_feed_names_an_author_for_entries_without_a_byline(client, stories):
+    """RFC 4287: an entry with no <author> takes the feed's, so the feed names the publication."""
+    feed = etree.fromstring(client.get("/atom.xml").content)
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.xpath("/a:feed/a:author/a:name/text()", namespaces=atom) == ["Dateline"]
+
+
 def test_pages_announce_their_feeds(client, stories):
     """Every page links the site's RSS and Atom feeds for autodiscovery."""
     html = client.get("/").content.decode()

@@ -39,6 +39,10 @@ class StoryFeed(Feed):
     def feed_extra_kwargs(self, obj):
         return {"hubs": settings.WEBSUB_HUBS}
 
+    def author_name(self):
+        """The feed's author, the publication: Atom (RFC 4287) wants one wherever an entry names none."""
+        return settings.SITE_NAME
+
     def item_extra_kwargs(self, story):
         """What JSON Feed carries beyond RSS and Atom (their generators ignore it)."""
         authors = [author.name for author in story.authors.all()]
