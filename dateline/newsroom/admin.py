@@ -6,7 +6,7 @@ rules (articles.permissions) and leave the same trail (revisions, audit log).
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -22,7 +22,7 @@ from dateline.articles.models import Correction, LiveEntry, Story
 from dateline.articles.permissions import OWN_EDITABLE, can_delete, can_edit, can_publish, editable_stories
 
 from . import admin_audit  # noqa: F401  (registers the audit log and revisions)
-from .forms import BodyEditorWidget, StoryAdminForm
+from .forms import BodyEditorWidget, StoryAdminForm, autosave_refusal
 from .states import in_state, state_choices
 
 AUTOSAVE_SECONDS = 30
@@ -249,13 +249,6 @@ class StoryAdmin(admin.ModelAdmin):
             story.status, story.published_at = status, published_at
             form.save_for(request.user)
         return JsonResponse({"version": story.version, "saved_at": timezone.now().isoformat()})
-
-
-def autosave_refusal(form):
-    if form.has_error(NON_FIELD_ERRORS, "conflict"):
-        stored = Story.objects.values_list("version", flat=True).get(pk=form.instance.pk)
-        return JsonResponse({"error": form.non_field_errors()[0], "version": stored}, status=409)
-    return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
 
 
 def is_public(story):

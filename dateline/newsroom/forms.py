@@ -1,7 +1,8 @@
 """The story form of the editors' admin: a rich-text body, the version the edit began from, and the status rules."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -231,3 +232,11 @@ def recent_images(current_id, count=30):
     if current_id and current_id not in {image.pk for image in images}:
         images = [*Image.objects.filter(pk=current_id), *images]
     return [("", "---------"), *((image.pk, str(image)) for image in images)]
+
+
+def autosave_refusal(form):
+    """The answer to an autosave whose form was refused: 409 with the stored version on a conflict, else 400."""
+    if form.has_error(NON_FIELD_ERRORS, "conflict"):
+        stored = Story.objects.values_list("version", flat=True).get(pk=form.instance.pk)
+        return JsonResponse({"error": form.non_field_errors()[0], "version": stored}, status=409)
+    return JsonResponse({"errors": form.errors.get_json_data()}, status=400)

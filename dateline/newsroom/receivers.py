@@ -76,8 +76,7 @@ def follow_publication(sender, story, action, **kwargs):
     """Published now (a scheduled story waits for story_went_live): its promises are suggested as follow-ups, and
     the planned item it came from is done."""
     if action == "publish":
-        suggest_follow_ups(story)
-        PlannedItem.objects.filter(story=story).update(state=PlannedItem.State.PUBLISHED)
+        follow_scheduled_publication(sender, story)
 
 
 @receiver(story_went_live)

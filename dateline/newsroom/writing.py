@@ -22,7 +22,7 @@ from dateline.articles.permissions import OWN_EDITABLE, can_edit, can_publish
 from dateline.articles.views import render_story
 
 from .desk import desk_required, render_desk
-from .forms import DeskStoryForm
+from .forms import DeskStoryForm, autosave_refusal
 from .merge import differences, resolve
 from .preview import preview_url
 
@@ -166,10 +166,7 @@ def autosave(request, news_id):
             return JsonResponse({"error": _("Only drafts are saved automatically.")}, status=400)
         form = desk_form(request.user, request.POST, instance=story)
         if not form.is_valid():
-            if is_conflict(form):
-                stored = Story.objects.values_list("version", flat=True).get(pk=story.pk)
-                return JsonResponse({"error": form.non_field_errors()[0], "version": stored}, status=409)
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+            return autosave_refusal(form)
         form.save_for(request.user)
     return JsonResponse({"version": story.version, "saved_at": timezone.now().isoformat()})
 
